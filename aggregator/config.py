@@ -1,0 +1,177 @@
+"""Settings: TOML lookup, typed validation and errors that name the file, the line and the fix."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """A duration written `30s`, `15m`, `1h` or `1d` (a bare number is seconds)."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return timedelta(seconds=value)
+    match = _DURATION.match(str(value)) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"invalid duration {value!r}: write a number and a unit, e.g. 30s, 15m, 1h, 1d")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScheduleSettings(_Section):
+    default_interval: Duration = timedelta(hours=1)
+    tick: Duration = timedelta(seconds=15)
+    batch_size: int = Field(200, ge=1)
+    lease: Duration = timedelta(minutes=10)
+    concurrency: int = Field(16, ge=1)
+    shutdown_grace: Duration = timedelta(seconds=30)
+
+
+class FetchSettings(_Section):
+    connect_timeout: Duration = timedelta(seconds=10)
+    read_timeout: Duration = timedelta(seconds=30)
+    max_body_bytes: int = Field(10_000_000, ge=1024)
+    max_redirects: int = Field(5, ge=0, le=20)
+    jitter: float = Field(0.25, ge=0, le=1)
+    retries: int = Field(2, ge=0, le=10)
+    retry_backoff: Duration = timedelta(seconds=2)
+    max_retry_after: Duration = timedelta(seconds=30)
+    failure_backoff: Duration = timedelta(minutes=5)
+    max_failure_backoff: Duration = timedelta(hours=12)
+    respect_robots: bool = True
+    robots_ttl: Duration = timedelta(days=1)
+    allow_private_addresses: bool = False
+    allowed_networks: list[str] = []
+    host_overrides: dict[str, str] = {}
+
+    def model_post_init(self, __context: Any) -> None:
+        for network in self.allowed_networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"allowed_networks: {exc}") from None
+        for host, target in self.host_overrides.items():
+            if not re.match(r"^[\w.\-\[\]:]+:\d+$", target):
+                raise ValueError(f"host_overrides[{host!r}] = {target!r}: write HOST:PORT")
+
+
+class StorageSettings(_Section):
+    fetch_log_days: int = Field(30, ge=1)
+    breakdown_interval: Duration = timedelta(days=1)
+
+
+class PlatformSettings(_Section):
+    """Per-platform options; `concurrency` and `spacing` replace the platform's own per-host budget."""
+
+    interval: Duration | None = None
+    concurrency: int | None = Field(None, ge=1)
+    spacing: Duration | None = None
+    headers: dict[str, str] = {}
+
+
+class Settings(_Section):
+    database_url: str = "sqlite:///petitions.db"
+    contact: str = ""
+    plugins_dir: str = ""
+    schedule: ScheduleSettings = ScheduleSettings()
+    fetch: FetchSettings = FetchSettings()
+    storage: StorageSettings = StorageSettings()
+    hosts: dict[str, str] = {}
+    platforms: dict[str, PlatformSettings] = {}
+    source: str = Field("built-in defaults", exclude=True)
+
+    def user_agent(self, version: str) -> str:
+        """The honest User-Agent: project, version, and the contact from the config."""
+        contact = self.contact or "contact not configured"
+        return f"petition-aggregator/{version} (+https://pypi.org/project/petition-aggregator/; {contact})"
+
+    def platform(self, name: str) -> PlatformSettings:
+        """The options of one platform, defaults when the config has none."""
+        return self.platforms.get(name, PlatformSettings())
+
+
+def find_config(explicit: str | None) -> Path | None:
+    """`--config PATH`, else `$PETITIONS_CONFIG`, else `./petitions.toml`, else none (defaults)."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get("PETITIONS_CONFIG")
+    if from_env:
+        return Path(from_env)
+    local = Path("petitions.toml")
+    return local if local.is_file() else None
+
+
+def load_settings(explicit: str | None = None, **overrides: Any) -> Settings:
+    """Read and validate the settings; errors name the file, the line and what to write instead."""
+    path = find_config(explicit)
+    data: dict[str, Any] = {}
+    text = ""
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data.update(overrides)
+    try:
+        return Settings(**data, source=str(path) if path else "built-in defaults")
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, text)) from None
+
+
+def _describe(exc: ValidationError, path: Path | None, text: str) -> str:
+    """One line per invalid setting: file, line (when found), dotted key and the message."""
+    lines = []
+    for error in exc.errors():
+        keys = [str(k) for k in error["loc"]]
+        where = f"{path or 'settings'}"
+        line = _line_of(text, keys)
+        if line:
+            where += f", line {line}"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting (misspelt? see config.example.toml for every setting)"
+        lines.append(f"{where}: {'.'.join(keys)}: {message}")
+    return "\n".join(lines)
+
+
+def _line_of(text: str, keys: list[str]) -> int | None:
+    """The line where the last key of a dotted path is written, searched after its table header."""
+    if not text or not keys:
+        return None
+    start = 0
+    lines = text.splitlines()
+    if len(keys) > 1:
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(re.escape(k) for k in keys[:-1]) + r"\s*\]")
+        for number, content in enumerate(lines):
+            if header.match(content):
+                start = number
+                break
+    key = re.compile(r"^\s*[\"']?" + re.escape(keys[-1]) + r"[\"']?\s*=")
+    for number in range(start, len(lines)):
+        if key.match(lines[number]):
+            return number + 1
+    return None

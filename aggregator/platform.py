@@ -1,0 +1,72 @@
+"""The platform contract: what a plugin declares and the two pure methods the core calls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from .errors import UnsupportedURL
+from .records import DataSource, ParseResult, ResponseRecord, Step
+
+
+@dataclass(frozen=True, slots=True)
+class Politeness:
+    """A platform's request budget per host: parallel requests and the minimum gap between them."""
+
+    concurrency: int = 1
+    spacing: timedelta = timedelta(seconds=2)
+
+
+def url_host(url: str) -> str:
+    """The lower-cased host of a URL, without port or trailing dot."""
+    return (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
+
+
+class Platform:
+    """Base class of a petition platform. Subclasses set the class attributes and implement
+    `external_id`, `canonical_url`, `plan` and `parse`. A platform never touches the network,
+    the database or the clock: it says what to fetch and how to read it.
+    """
+
+    name: ClassVar[str]
+    hosts: ClassVar[tuple[str, ...]] = ()
+    url_patterns: ClassVar[tuple[str, ...]] = ()
+    parser_version: ClassVar[str] = "1"
+    min_interval: ClassVar[timedelta] = timedelta(minutes=15)
+    politeness: ClassVar[Politeness] = Politeness()
+    data_sources: ClassVar[tuple[DataSource, ...]] = ()
+    #: states this platform cannot have, for the contract suite (e.g. "victory" for parliaments)
+    states_not_applicable: ClassVar[tuple[str, ...]] = ()
+
+    def claims(self, url: str) -> bool:
+        """Whether this platform recognises the URL by its host or one of its patterns."""
+        if url_host(url) in self.hosts:
+            return True
+        return any(re.search(pattern, url) for pattern in self.url_patterns)
+
+    def external_id(self, url: str) -> str:
+        """The canonical id of the petition behind a URL (tracking and share parts stripped).
+
+        Raise `UnsupportedURL` with a helpful message when the URL is not a petition page.
+        """
+        raise NotImplementedError
+
+    def canonical_url(self, external_id: str) -> str:
+        """The one URL that stands for the petition, built from its external id."""
+        raise NotImplementedError
+
+    def plan(self, external_id: str, state: Mapping[str, Any]) -> Step:
+        """The first request of a poll; `state` is what earlier parses asked the core to keep."""
+        raise NotImplementedError
+
+    def parse(self, response: ResponseRecord) -> ParseResult:
+        """Read one response. Pure: no I/O, no clock. Raise `NotThisPlatform` or `LayoutChanged`."""
+        raise NotImplementedError
+
+    def unsupported(self, url: str, expected: str) -> UnsupportedURL:
+        """An error for a URL on this platform's host that is not a petition page."""
+        return UnsupportedURL(f"{url!r} is not a {self.name} petition URL; expected {expected}")
