@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
+from .platform import Platform, Politeness
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -107,6 +108,15 @@ class Settings(_Section):
     def platform(self, name: str) -> PlatformSettings:
         """The options of one platform, defaults when the config has none."""
         return self.platforms.get(name, PlatformSettings())
+
+    def politeness(self, platform: Platform) -> Politeness:
+        """A platform's per-host budget, with `concurrency` / `spacing` from its config section."""
+        options = self.platform(platform.name)
+        own = platform.politeness
+        return Politeness(
+            concurrency=options.concurrency or own.concurrency,
+            spacing=own.spacing if options.spacing is None else options.spacing,
+        )
 
 
 def find_config(explicit: str | None) -> Path | None:

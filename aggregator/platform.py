@@ -36,6 +36,8 @@ class Platform:
     hosts: ClassVar[tuple[str, ...]] = ()
     url_patterns: ClassVar[tuple[str, ...]] = ()
     parser_version: ClassVar[str] = "1"
+    #: the zone the site writes naive local times in
+    timezone: ClassVar[str] = "UTC"
     min_interval: ClassVar[timedelta] = timedelta(minutes=15)
     politeness: ClassVar[Politeness] = Politeness()
     data_sources: ClassVar[tuple[DataSource, ...]] = ()
