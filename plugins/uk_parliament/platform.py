@@ -1,0 +1,470 @@
+"""UK Parliament petitions (petition.parliament.uk, alphagov/e-petitions): URLs, plan and JSON parser."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from aggregator import (
+    Breakdown,
+    DataSource,
+    LayoutChanged,
+    NotThisPlatform,
+    Outcome,
+    OutcomeKind,
+    ParseResult,
+    Platform,
+    Politeness,
+    ResponseRecord,
+    Status,
+    Step,
+    to_utc,
+)
+
+HOST = "petition.parliament.uk"
+BASE_URL = f"https://{HOST}"
+
+#: signatures that oblige the government to respond, and that get a petition considered for debate
+RESPONSE_THRESHOLD = 10_000
+DEBATE_THRESHOLD = 100_000
+
+#: /petitions/N, /petitions/N.json, /petitions/N/count.json, /petitions/N/signatures/new,
+#: and the same under /archived/
+_PETITION_PATH = re.compile(
+    r"^/(?:archived/)?petitions/(\d+)(?:\.json|/count(?:\.json)?|/signatures/new)?/*$", re.IGNORECASE
+)
+_COUNT_PATH = re.compile(r"/count(?:\.json)?/*$", re.IGNORECASE)
+_MODERATION_PAGES = ("gathering-support", "moderation-info")
+_PETITION_TYPES = ("petition", "archived-petition")
+
+#: raw `state` words (all of e-petitions' states; only open, closed and rejected are served as JSON)
+STATUS_MAP: dict[str, Status] = {
+    "open": Status.OPEN,
+    "closed": Status.CLOSED,
+    "rejected": Status.REJECTED,
+    "pending": Status.PENDING,
+    "validated": Status.PENDING,
+    "sponsored": Status.PENDING,
+    "flagged": Status.PENDING,
+    "dormant": Status.PENDING,
+    "hidden": Status.REMOVED,
+    "removed": Status.REMOVED,
+    "stopped": Status.REMOVED,
+}
+
+#: 2010-15 petitions were migrated into the archive on this day; their `rejected_at` is this date
+_ARCHIVE_MIGRATION_DAY = date(2017, 6, 21)
+
+
+class UKParliament(Platform):
+    """petition.parliament.uk: one JSON request per poll (`/petitions/{id}.json`)."""
+
+    name: ClassVar[str] = "uk-parliament"
+    hosts: ClassVar[tuple[str, ...]] = (HOST, f"www.{HOST}")
+    parser_version: ClassVar[str] = "1"
+    timezone: ClassVar[str] = "Europe/London"
+    #: counts are refreshed in batches about once a minute (Cache-Control max-age=60)
+    min_interval: ClassVar[timedelta] = timedelta(seconds=60)
+    politeness: ClassVar[Politeness] = Politeness(concurrency=2, spacing=timedelta(seconds=1))
+    states_not_applicable: ClassVar[tuple[str, ...]] = ("victory",)
+    #: the platform's own milestones
+    thresholds: ClassVar[Mapping[str, int]] = {
+        OutcomeKind.RESPONSE_THRESHOLD.value: RESPONSE_THRESHOLD,
+        OutcomeKind.DEBATE_THRESHOLD.value: DEBATE_THRESHOLD,
+    }
+    data_sources: ClassVar[tuple[DataSource, ...]] = (
+        DataSource(
+            "petition-json",
+            "/petitions/{id}.json: count (attributes.signature_count), state, title (action), "
+            "outcome dates, per-country/region/constituency counts",
+            "verified",
+        ),
+        DataSource(
+            "archived-petition-json",
+            "/archived/petitions/{id}.json: the same item with type archived-petition, served after "
+            "a parliament is archived (/petitions/{id}.json redirects there)",
+            "verified",
+        ),
+        DataSource(
+            "count-json",
+            "/petitions/{id}/count.json: signature_count and threshold/debate dates, no title or state",
+            "documented",
+        ),
+        DataSource(
+            "http-status",
+            "404 for a hidden or missing petition, 410 for a removed one, a redirect to the home page "
+            "for a stopped one, and to /gathering-support or /moderation-info while in moderation",
+            "documented",
+        ),
+    )
+
+    # -- URLs ---------------------------------------------------------------------------------
+
+    def external_id(self, url: str) -> str:
+        text = url.strip()
+        if "://" not in text:
+            text = "https://" + text
+        parts = urlsplit(text)
+        host = (parts.hostname or "").rstrip(".").lower()
+        host = host.removeprefix("www.")
+        expected = (
+            f"a single petition, {BASE_URL}/petitions/NUMBER (also .json, /count.json or "
+            f"/archived/petitions/NUMBER); list, search and help pages are not petitions"
+        )
+        if parts.scheme.lower() not in ("http", "https") or host != HOST:
+            raise self.unsupported(url, expected)
+        match = _PETITION_PATH.match(parts.path)
+        if match is None:
+            raise self.unsupported(url, expected)
+        return str(int(match.group(1)))
+
+    def canonical_url(self, external_id: str) -> str:
+        return f"{BASE_URL}/petitions/{external_id}"
+
+    def plan(self, external_id: str, state: Mapping[str, Any]) -> Step:
+        prefix = "/archived" if state.get("archived") else ""
+        return Step(
+            url=f"{BASE_URL}{prefix}/petitions/{external_id}.json",
+            purpose="petition",
+            headers={"Accept": "application/json"},
+        )
+
+    # -- parsing ------------------------------------------------------------------------------
+
+    def parse(self, response: ResponseRecord) -> ParseResult:
+        effective = _effective_url(response)
+        parts = urlsplit(effective)
+        host = (parts.hostname or "").rstrip(".").lower().removeprefix("www.")
+        path = parts.path
+        archived = bool(response.state.get("archived")) or path.lower().startswith("/archived/")
+
+        if response.status in (404, 410):
+            # 404: hidden (offensive/libellous) or no such petition; 410: removed. The core records
+            # `removed` once the failure repeats.
+            return ParseResult(
+                status=Status.REMOVED,
+                raw_status=str(response.status),
+                gone=True,
+                method="http-status",
+                state=_state(archived),
+            )
+        if host and host != HOST:
+            raise NotThisPlatform(
+                f"not a UK Parliament petition response: it came from {host!r} ({effective})"
+            )
+        last_segment = path.rstrip("/").rsplit("/", 1)[-1].lower()
+        if last_segment in _MODERATION_PAGES:
+            # pending/validated (gathering sponsors) or sponsored/flagged (awaiting moderation):
+            # the site answers even .json requests with a redirect to an HTML page
+            return ParseResult(
+                status=Status.PENDING, raw_status=last_segment, method="redirect", state=_state(archived)
+            )
+        if path.strip("/") == "" and urlsplit(response.url).path.strip("/") != "":
+            # a stopped petition redirects to the home page
+            return ParseResult(
+                status=Status.REMOVED,
+                raw_status="stopped",
+                gone=True,
+                method="redirect",
+                state=_state(archived),
+            )
+        if 300 <= response.status < 400 and _PETITION_PATH.match(path):
+            # a redirect the fetcher did not follow (archived petitions move to /archived/): follow it
+            return ParseResult(
+                state=_state(archived),
+                next_step=Step(effective, response.purpose, {"Accept": "application/json"}),
+            )
+        if not 200 <= response.status < 300:
+            raise LayoutChanged(
+                f"unexpected HTTP status {response.status} from {effective}; expected 200, 404 or 410"
+            )
+
+        document = _load_json(response.body)
+        wants_count = response.purpose == "count" or bool(
+            _COUNT_PATH.search(urlsplit(response.url).path) or _COUNT_PATH.search(path)
+        )
+        if wants_count and "data" not in document and "attributes" not in document:
+            return _parse_count(document, archived)
+        item = _petition_item(document, response.external_id)
+        if item.get("type") == "archived-petition" or "/archived/" in str(_links_self(document, item)):
+            archived = True
+        return self._parse_item(item, archived)
+
+    def _parse_item(self, item: Mapping[str, Any], archived: bool) -> ParseResult:
+        attributes = item["attributes"]
+        if "signature_count" not in attributes or attributes["signature_count"] is None:
+            raise LayoutChanged(
+                "UK Parliament petition JSON without attributes.signature_count "
+                f"(attributes: {', '.join(sorted(attributes))[:200]})"
+            )
+        supporters = attributes["signature_count"]
+        if isinstance(supporters, bool) or not isinstance(supporters, int | str):
+            raise LayoutChanged(f"attributes.signature_count is not a number: {supporters!r}")
+
+        raw_status = attributes.get("state")
+        if raw_status is not None and not isinstance(raw_status, str):
+            raise LayoutChanged(f"attributes.state is not a word: {raw_status!r}")
+        status = None
+        if raw_status is not None:
+            raw_status = raw_status.strip().lower()
+            status = STATUS_MAP.get(raw_status, Status.UNKNOWN)
+
+        return ParseResult(
+            supporters=supporters,
+            status=status,
+            raw_status=raw_status,
+            title=_clean_text(attributes.get("action")),
+            closes_at=self._closes_at(attributes),
+            outcomes=tuple(self._outcomes(item, attributes, raw_status)),
+            breakdowns=tuple(_breakdowns(attributes)),
+            method="json-api",
+            state=_state(archived),
+        )
+
+    def _when(self, value: Any) -> datetime | None:
+        """A UTC datetime from an API timestamp (UTC) or date (a London day); None if unreadable."""
+        if not isinstance(value, str) or not value.strip():
+            return None
+        try:
+            return to_utc(value, self.timezone)
+        except LayoutChanged:
+            return None
+
+    def _closes_at(self, attributes: Mapping[str, Any]) -> datetime | None:
+        closing_date = attributes.get("closing_date")
+        if isinstance(closing_date, str) and closing_date.strip():
+            try:
+                day = date.fromisoformat(closing_date.strip()[:10])
+            except ValueError:
+                day = None
+            if day is not None:
+                # petitions close at the end of their last day, London time
+                end = datetime.combine(day, time(23, 59, 59, 999000), ZoneInfo(self.timezone))
+                return end.astimezone(UTC)
+        return self._when(attributes.get("closed_at"))
+
+    def _outcomes(
+        self, item: Mapping[str, Any], attributes: Mapping[str, Any], raw_status: str | None
+    ) -> Iterable[Outcome]:
+        def fact(kind: OutcomeKind, value: Any, **details: Any) -> Outcome | None:
+            when = self._when(value)
+            if when is None:
+                return None
+            return Outcome(kind.value, when, {k: v for k, v in details.items() if v not in (None, "")})
+
+        found: list[Outcome | None] = [
+            fact(OutcomeKind.MODERATION_THRESHOLD, attributes.get("moderation_threshold_reached_at")),
+            fact(OutcomeKind.OPENED, attributes.get("opened_at") or attributes.get("open_at")),
+            fact(
+                OutcomeKind.RESPONSE_THRESHOLD,
+                attributes.get("response_threshold_reached_at"),
+                threshold=RESPONSE_THRESHOLD,
+            ),
+            fact(
+                OutcomeKind.DEBATE_THRESHOLD,
+                attributes.get("debate_threshold_reached_at"),
+                threshold=DEBATE_THRESHOLD,
+            ),
+        ]
+
+        response = attributes.get("government_response")
+        response = response if isinstance(response, Mapping) else {}
+        found.append(
+            fact(
+                OutcomeKind.GOVERNMENT_RESPONSE,
+                attributes.get("government_response_at") or response.get("responded_on"),
+                responded_on=response.get("responded_on"),
+                summary=_clean_text(response.get("summary")),
+            )
+        )
+
+        debate_date = attributes.get("scheduled_debate_date") or attributes.get("debate_scheduled_on")
+        found.append(
+            fact(
+                OutcomeKind.DEBATE_SCHEDULED,
+                debate_date,
+                debate_date=debate_date,
+                scheduled_at=attributes.get("debate_scheduled_at"),
+            )
+        )
+
+        debate = attributes.get("debate")
+        if isinstance(debate, Mapping):
+            if debate.get("debated_on"):
+                debated_at = debate.get("debated_on")
+            elif debate.get("debated") is True:
+                debated_at = attributes.get("debate_outcome_at")
+            else:
+                debated_at = None  # a "not debated" outcome, or no outcome yet
+            found.append(
+                fact(
+                    OutcomeKind.DEBATED,
+                    debated_at,
+                    transcript_url=debate.get("transcript_url"),
+                    video_url=debate.get("video_url"),
+                    debate_pack_url=debate.get("debate_pack_url"),
+                )
+            )
+        elif attributes.get("debated") is True:
+            found.append(fact(OutcomeKind.DEBATED, attributes.get("debate_outcome_at")))
+
+        if raw_status == "closed":
+            found.append(fact(OutcomeKind.CLOSED, attributes.get("closed_at")))
+        if raw_status == "rejected":
+            rejection = attributes.get("rejection")
+            rejection = rejection if isinstance(rejection, Mapping) else {}
+            rejected = fact(
+                OutcomeKind.REJECTED,
+                attributes.get("rejected_at"),
+                code=rejection.get("code"),
+                details=_clean_text(rejection.get("details")),
+            )
+            if rejected is not None and _is_migration_date(item, rejected.occurred_at):
+                note = "2010-15 petition: rejected_at is the archive migration date"
+                rejected = Outcome(rejected.kind, rejected.occurred_at, {**rejected.details, "note": note})
+            found.append(rejected)
+        return [outcome for outcome in found if outcome is not None]
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _effective_url(response: ResponseRecord) -> str:
+    """The final URL, or the target of a redirect the fetcher handed over without following."""
+    if 300 <= response.status < 400:
+        location = response.header("location")
+        if location:
+            return urljoin(response.final_url or response.url, location)
+    return response.final_url or response.url
+
+
+def _state(archived: bool) -> dict[str, Any] | None:
+    return {"archived": True} if archived else None
+
+
+def _describe(body: bytes) -> str:
+    text = body[:80].decode("utf-8", "replace").strip()
+    return repr(text) if text else "an empty body"
+
+
+def _load_json(body: bytes) -> Mapping[str, Any]:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NotThisPlatform(
+            f"not UK Parliament petition JSON: the body is not JSON ({exc}); it starts {_describe(body)}"
+        ) from None
+    if not isinstance(document, dict):
+        raise NotThisPlatform(
+            f"not UK Parliament petition JSON: expected an object, got {type(document).__name__}"
+        )
+    return document
+
+
+def _parse_count(document: Mapping[str, Any], archived: bool) -> ParseResult:
+    """`/petitions/{id}/count.json`: the count alone (no title, no state)."""
+    supporters = document.get("signature_count")
+    if supporters is None:
+        raise LayoutChanged(
+            f"count.json without signature_count (keys: {', '.join(sorted(document))[:200] or 'none'})"
+        )
+    if isinstance(supporters, bool) or not isinstance(supporters, int | str):
+        raise LayoutChanged(f"count.json signature_count is not a number: {supporters!r}")
+    return ParseResult(supporters=supporters, method="count-json", state=_state(archived))
+
+
+def _petition_item(document: Mapping[str, Any], external_id: str) -> Mapping[str, Any]:
+    """The petition item from the `{"links", "data": {...}}` envelope, a list page or a bare item."""
+    if "data" in document:
+        data = document["data"]
+        if isinstance(data, list):
+            # a list page (petitions.json): pick the petition out by its id
+            matches = [d for d in data if isinstance(d, Mapping) and str(d.get("id")) == external_id]
+            if not matches:
+                raise NotThisPlatform(
+                    f"a UK Parliament list page without petition {external_id}; poll its own JSON"
+                )
+            item = matches[0]
+        elif isinstance(data, Mapping):
+            item = data
+        else:
+            raise NotThisPlatform(f"not UK Parliament petition JSON: data is {type(data).__name__}")
+    elif "attributes" in document:
+        item = document  # a bare item, as third-party dumps store it (links inside, sorted keys)
+    elif "signature_count" in document:
+        raise NotThisPlatform(
+            "not UK Parliament petition JSON: this looks like a count.json body, but the request was "
+            "not for /petitions/{id}/count.json"
+        )
+    else:
+        keys = ", ".join(sorted(map(str, document)))[:120] or "none"
+        raise NotThisPlatform(f"not UK Parliament petition JSON: no data or attributes (keys: {keys})")
+
+    kind = item.get("type")
+    if kind is not None and kind not in _PETITION_TYPES:
+        raise NotThisPlatform(f"not UK Parliament petition JSON: item type is {kind!r}")
+    attributes = item.get("attributes")
+    if not isinstance(attributes, Mapping):
+        raise LayoutChanged(f"UK Parliament petition item without an attributes object: {attributes!r}"[:200])
+    if kind is None and "action" not in attributes and "state" not in attributes:
+        raise NotThisPlatform(
+            "not UK Parliament petition JSON: no type, and attributes have neither action nor state"
+        )
+    item_id = item.get("id")
+    if item_id is not None and external_id and str(item_id) != str(external_id):
+        raise NotThisPlatform(f"the body is UK Parliament petition {item_id}, not {external_id}")
+    return item
+
+
+def _links_self(document: Mapping[str, Any], item: Mapping[str, Any]) -> str:
+    for holder in (item, document):
+        links = holder.get("links")
+        if isinstance(links, Mapping) and isinstance(links.get("self"), str):
+            return links["self"]
+    return ""
+
+
+def _clean_text(value: Any) -> str | None:
+    """Whitespace (including trailing CR/LF) collapsed; None for missing or empty text."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
+def _breakdowns(attributes: Mapping[str, Any]) -> Iterable[Breakdown]:
+    """Country rows keyed by `code` (the name before 2016, when there was none); region and
+    constituency rows keyed by `ons_code`. Never summed into the total."""
+    for field, kind, key_name in (
+        ("signatures_by_country", "country", "code"),
+        ("signatures_by_region", "region", "ons_code"),
+        ("signatures_by_constituency", "constituency", "ons_code"),
+    ):
+        rows = attributes.get(field)
+        if not isinstance(rows, list):
+            continue
+        for row in rows:
+            if not isinstance(row, Mapping):
+                continue
+            count = row.get("signature_count")
+            if isinstance(count, bool) or not isinstance(count, int):
+                continue
+            name = _clean_text(row.get("name")) or ""
+            key = row.get(key_name) or name
+            if not key:
+                continue
+            yield Breakdown(kind=kind, key=str(key), name=name, count=count)
+
+
+def _is_migration_date(item: Mapping[str, Any], when: datetime | date | str | None) -> bool:
+    if not isinstance(when, datetime) or item.get("type") != "archived-petition":
+        return False
+    try:
+        petition_id = int(item.get("id") or 0)
+    except (TypeError, ValueError):
+        return False
+    return petition_id < 100_000 and when.date() == _ARCHIVE_MIGRATION_DAY
