@@ -13,8 +13,14 @@ _NUMBER = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[" + re.escape(_SEPARATORS) + r"]\d{3})+|\d+)(?:[.,](\d+))?"
     r"\s*([kKmM]|mio\.?|million|thousand|tsd\.?)?(?![\w])"
 )
-_SCALES = {"k": 1_000, "thousand": 1_000, "tsd": 1_000, "m": 1_000_000, "mio": 1_000_000,
-           "million": 1_000_000}
+_SCALES = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "tsd": 1_000,
+    "m": 1_000_000,
+    "mio": 1_000_000,
+    "million": 1_000_000,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,8 @@ class Platform:
     hosts: ClassVar[tuple[str, ...]] = ()
     url_patterns: ClassVar[tuple[str, ...]] = ()
     parser_version: ClassVar[str] = "1"
+    #: counts the platform itself treats as milestones, by outcome kind (UK: 10,000 response, ...)
+    thresholds: ClassVar[Mapping[str, int]] = {}
     #: the zone the site writes naive local times in
     timezone: ClassVar[str] = "UTC"
     min_interval: ClassVar[timedelta] = timedelta(minutes=15)

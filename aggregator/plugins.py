@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import sys
 from collections.abc import Iterable, Mapping
@@ -45,7 +46,8 @@ def _local_plugin_modules(folder: Path) -> Iterable[tuple[str, ModuleType]]:
             source = path
         else:
             continue
-        module_name = f"{LOCAL_PACKAGE}.{path.stem}"
+        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+        module_name = f"{LOCAL_PACKAGE}.{path.stem}_{digest}"
         module = sys.modules.get(module_name)
         if module is None:
             spec = importlib.util.spec_from_file_location(
@@ -142,7 +144,7 @@ class PlatformRegistry:
         raise UnsupportedURL(
             f"no platform recognises {url_host(url)!r} ({url}). Supported platforms: {supported}. "
             f"If the site runs the software of a supported platform, map its host in the config "
-            f"([hosts] \"{url_host(url)}\" = \"PLATFORM\") or pass --platform PLATFORM; otherwise "
+            f'([hosts] "{url_host(url)}" = "PLATFORM") or pass --platform PLATFORM; otherwise '
             f"install or write a platform plugin for it (see `petitions plugins`)."
         )
 

@@ -31,7 +31,9 @@ def petitions_table(store: Store, petitions: Sequence[Petition], now: datetime) 
     """One row per petition: latest supporters, status, health and when it was last polled."""
     ids = [p.id for p in petitions if p.id is not None]
     latest, states, tags = store.latest(ids), store.fetch_states(ids), store.tags(ids)
-    table = Table("id", "platform", "title", "supporters", "status", "health", "checked", "tags")
+    table = Table(show_lines=False)
+    for name in ("id", "platform", "title", "supporters", "status", "health", "checked", "tags"):
+        table.add_column(name, no_wrap=name not in ("title", "tags"))
     for petition in petitions:
         assert petition.id is not None
         obs, state = latest.get(petition.id), states.get(petition.id)
@@ -110,7 +112,9 @@ def petition_detail(store: Store, petition: Petition, now: datetime, history: in
 
 def plugins_table(registry: PlatformRegistry) -> Table:
     """Every loaded platform, the plugin behind it, its hosts, pace and data sources."""
-    table = Table("platform", "plugin", "hosts", "min interval", "version", "data sources (evidence)")
+    table = Table()
+    for name in ("platform", "plugin", "hosts", "min interval", "version", "data sources (evidence)"):
+        table.add_column(name, no_wrap=name in ("platform", "plugin", "version"), overflow="fold")
     for entry in registry.entries():
         platform = entry.platform
         table.add_row(
