@@ -13,7 +13,7 @@ from .clock import Clock, SystemClock
 from .config import Settings
 from .database import make_engine
 from .fetcher import Fetcher
-from .platform import Platform
+from .platform import Platform, Politeness
 from .plugins import PlatformRegistry, make_plugin_manager
 from .store import Store
 
@@ -54,15 +54,17 @@ class App:
             self._fetcher = Fetcher(self.settings, self.clock, __version__, transport=self.transport)
         return self._fetcher
 
-    def interval(self, platform: Platform, requested: timedelta | None) -> timedelta:
+    def interval(self, platform: Platform, requested: timedelta | None, stretched: bool = True) -> timedelta:
         """The polling interval: the petition's, else the platform's, else the default; never below
-        the platform's minimum useful interval."""
-        chosen = (
-            requested
-            or self.settings.platform(platform.name).interval
-            or self.settings.schedule.default_interval
-        )
-        return max(chosen, platform.min_interval)
+        the platform's minimum useful interval; stretched when the host is over its budget."""
+        options = self.settings.platform(platform.name)
+        chosen = requested or options.interval or self.settings.schedule.default_interval
+        chosen = max(chosen, platform.min_interval)
+        return chosen * self.stretch.get(platform.name, 1.0) if stretched else chosen
+
+    def fetch_budget(self, platform: Platform) -> Politeness:
+        """The per-host request budget the fetcher applies to this platform."""
+        return self.settings.politeness(platform)
 
     async def aclose(self) -> None:
         """Close the HTTP client and the database pool."""
