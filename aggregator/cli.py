@@ -29,8 +29,8 @@ from .scheduler import Scheduler
 from .store import PollRecord
 from .views import petition_detail, petitions_table, plugins_table
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str) -> None:
