@@ -13,7 +13,7 @@ from .clock import Clock, SystemClock
 from .config import Settings
 from .database import make_engine
 from .fetcher import Fetcher
-from .platform import Platform, Politeness
+from .platform import Platform
 from .plugins import PlatformRegistry, make_plugin_manager
 from .store import Store
 
@@ -61,10 +61,6 @@ class App:
         chosen = requested or options.interval or self.settings.schedule.default_interval
         chosen = max(chosen, platform.min_interval)
         return chosen * self.stretch.get(platform.name, 1.0) if stretched else chosen
-
-    def fetch_budget(self, platform: Platform) -> Politeness:
-        """The per-host request budget the fetcher applies to this platform."""
-        return self.settings.politeness(platform)
 
     async def aclose(self) -> None:
         """Close the HTTP client and the database pool."""

@@ -29,8 +29,10 @@ from .scheduler import Scheduler
 from .store import PollRecord
 from .views import petition_detail, petitions_table, plugins_table
 
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+#: tables printed to a pipe or file get a comfortable width instead of the 80 columns Rich assumes
+_WIDTH = None if sys.stdout.isatty() else 120
+console = Console(soft_wrap=True, width=_WIDTH)
+errors = Console(stderr=True, soft_wrap=True, width=_WIDTH)
 
 
 def _fail(message: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -44,7 +45,7 @@ class ReplayedPage:
         count = self.base + self.step * self.server_round[0]
         text = self.record.body.decode("utf-8")
         for old, new in ((f"{self.base:,}", f"{count:,}"), (str(self.base), str(count))):
-            text = re.sub(rf"(?<![\d.,]){re.escape(old)}(?![\d,]|\.\d)", new, text)
+            text = re.sub(rf"(?<!\d)(?<!\d[.,]){re.escape(old)}(?!\d|[.,]\d)", new, text)
         return text.encode("utf-8")
 
     def reply(self, seen: Seen) -> Reply:
@@ -140,7 +141,8 @@ async def run_demo(console: Console, rounds: int = 4, keep: Path | None = None) 
         finally:
             await app.aclose()
         console.print()
-        console.print(_summary(app))
+        for part in _summary(app):
+            console.print(part, highlight=False)
         requests = len(server.requests)
         console.print(
             f"\n{requests} HTTP requests served locally (robots.txt included); nothing left this machine."
@@ -152,30 +154,38 @@ async def run_demo(console: Console, rounds: int = 4, keep: Path | None = None) 
             )
 
 
-def _summary(app: App) -> Table:
+def _summary(app: App) -> list[Table | str]:
     petitions = app.store.petitions()
     ids = [p.id for p in petitions if p.id is not None]
     states = app.store.fetch_states(ids)
-    table = Table(title="What the demo collected")
-    for name in ("#", "platform", "title", "supporters (first → last)", "runs", "polls", "status", "health"):
-        table.add_column(name, no_wrap=name not in ("title", "health"))
+    table = Table(title="What the demo collected", box=box.SIMPLE_HEAD)
+    table.add_column("#", no_wrap=True)
+    table.add_column("platform", no_wrap=True)
+    table.add_column("title", min_width=12, max_width=34, no_wrap=True, overflow="ellipsis")
+    table.add_column("supporters", no_wrap=True)
+    table.add_column("rows/polls", no_wrap=True, justify="right")
+    table.add_column("status", no_wrap=True)
+    table.add_column("health", no_wrap=True)
+    notes = []
     for petition in petitions:
         assert petition.id is not None
         runs = list(reversed(app.store.history(petition.id, 1000)))
         counts = [r.supporters for r in runs if r.supporters is not None]
-        span = f"{counts[0]:,} → {counts[-1]:,}" if counts else "—"
+        span = (
+            (f"{counts[0]:,} → {counts[-1]:,}" if counts[0] != counts[-1] else f"{counts[0]:,}")
+            if counts
+            else "—"
+        )
         state = states.get(petition.id)
-        health = state.health if state else "new"
-        if state and state.health_reason and state.health != "ok":
-            health += f": {state.health_reason}"
+        if state and state.health_reason:
+            notes.append(f"#{petition.id} {state.health}: {escape(state.health_reason)}")
         table.add_row(
             str(petition.id),
             petition.platform,
-            escape((petition.title or petition.url)[:50]),
+            escape(petition.title or petition.url),
             span,
-            str(len(runs)),
-            str(sum(r.polls for r in runs)),
+            f"{len(runs)}/{sum(r.polls for r in runs)}",
             petition.status,
-            escape(health[:90]),
+            state.health if state else "new",
         )
-    return table
+    return [table, *notes]

@@ -72,7 +72,7 @@ class Scheduler:
         factors: dict[str, float] = {}
         for name, intervals in self.app.store.active_intervals().items():
             platform = self.app.registry.get(name)
-            budget = self.app.fetch_budget(platform)
+            budget = self.app.settings.politeness(platform)
             capacity = budget.concurrency / max(budget.spacing.total_seconds(), 0.001) * BUDGET_SHARE
             needed = sum(
                 count

@@ -1,1 +1,1 @@
-"""Platform plugins bundled with petition-aggregator, loaded through the same entry points as third-party ones."""
+"""Platform plugins bundled with petition-aggregator, loaded through the same entry points as others."""

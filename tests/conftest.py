@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from aggregator.clock import FakeClock
+from aggregator.localserver import LocalServer
 
 POSTGRES_ENV = "PETITIONS_TEST_POSTGRES_URL"
 POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -29,7 +30,9 @@ def _postgres_url() -> str | None:
         return url
     except Exception as exc:
         if demanded:
-            raise RuntimeError(f"{POSTGRES_ENV}={demanded} is set but the server does not answer: {exc}") from exc
+            raise RuntimeError(
+                f"{POSTGRES_ENV}={demanded} is set but the server does not answer: {exc}"
+            ) from exc
         return None
 
 
@@ -63,3 +66,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    """A real HTTP server on 127.0.0.1 with no routes (see aggregator/localserver.py)."""
+    with LocalServer() as server:
+        yield server

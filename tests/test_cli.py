@@ -24,8 +24,14 @@ def run(tmp_path, monkeypatch):
 
 
 def test_add_list_show(run):
-    result = run("add", "https://petition.parliament.uk/petitions/700001?utm_source=x", "--tag", "nhs",
-                 "--interval", "2h")
+    result = run(
+        "add",
+        "https://petition.parliament.uk/petitions/700001?utm_source=x",
+        "--tag",
+        "nhs",
+        "--interval",
+        "2h",
+    )
     assert result.exit_code == 0, result.output
     assert "added #1 uk-parliament 700001" in result.output
     again = run("add", "https://petition.parliament.uk/petitions/700001.json")
@@ -71,7 +77,9 @@ def test_import_csv_and_toml_idempotently_with_bad_lines_reported(run, tmp_path)
     second = run("import", str(csv_file))
     assert "updated #1" in second.output and "updated #2" in second.output
     toml_file = tmp_path / "list.toml"
-    toml_file.write_text('[[petition]]\nurl = "https://petition.parliament.uk/petitions/700012"\ntags = ["a"]\n')
+    toml_file.write_text(
+        '[[petition]]\nurl = "https://petition.parliament.uk/petitions/700012"\ntags = ["a"]\n'
+    )
     assert run("import", str(toml_file)).exit_code == 0
     assert len([line for line in run("list").output.splitlines() if "uk-parliament" in line]) == 2
 
@@ -89,8 +97,17 @@ def test_plugins_lists_platforms_and_evidence(run):
 
 def test_parse_prints_normalized_json(run, tmp_path):
     body = tmp_path / "p.json"
-    body.write_text(json.dumps({"data": {"type": "petition", "id": 5, "attributes": {
-        "action": "Plant more trees ", "state": "open", "signature_count": 12345}}}))
+    body.write_text(
+        json.dumps(
+            {
+                "data": {
+                    "type": "petition",
+                    "id": 5,
+                    "attributes": {"action": "Plant more trees ", "state": "open", "signature_count": 12345},
+                }
+            }
+        )
+    )
     result = run("parse", str(body), "--url", "https://petition.parliament.uk/petitions/5.json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -103,8 +120,9 @@ def test_parse_prints_normalized_json(run, tmp_path):
 def test_parse_fails_clearly_on_the_wrong_body(run, tmp_path):
     body = tmp_path / "page.html"
     body.write_text("<html><body>Hello</body></html>")
-    result = CliRunner().invoke(cli, ["parse", str(body), "--url", "https://petition.parliament.uk/petitions/5"],
-                                obj={})
+    result = CliRunner().invoke(
+        cli, ["parse", str(body), "--url", "https://petition.parliament.uk/petitions/5"], obj={}
+    )
     assert result.exit_code == 1
     assert "cannot be read as a uk-parliament response" in result.output
 

@@ -69,8 +69,10 @@ def test_normalize_fills_gaps_from_the_previous_observation():
 
 
 def test_normalize_flags_decrease_approximation_and_computed_goals():
-    got = normalize(ParseResult(supporters="12K", goal=15000, goal_computed=True),
-                    PreviousObservation(13000, "open", None))
+    got = normalize(
+        ParseResult(supporters="12K", goal=15000, goal_computed=True),
+        PreviousObservation(13000, "open", None),
+    )
     assert got.supporters == 12000
     assert got.flags == {"approximate", "decreased", "computed_goal"}
     assert normalize(ParseResult(supporters=5)).flags == frozenset()
@@ -83,7 +85,9 @@ def test_no_count_is_null_never_zero():
 
 
 def test_outcomes_get_utc_times_in_the_site_zone():
-    got = normalize(ParseResult(supporters=1, outcomes=(Outcome("debated", "2020-10-12"),)), zone="Europe/London")
+    got = normalize(
+        ParseResult(supporters=1, outcomes=(Outcome("debated", "2020-10-12"),)), zone="Europe/London"
+    )
     assert got.outcomes[0].occurred_at == datetime(2020, 10, 11, 23, tzinfo=UTC)
     assert got.as_json()["outcomes"] == [{"kind": "debated", "occurred_at": "2020-10-11T23:00:00Z"}]
 

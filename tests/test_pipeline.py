@@ -6,11 +6,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from localserver import LocalServer, Reply, local_server, redirect, unused_port  # noqa: F401
 
 from aggregator.app import App
 from aggregator.config import FetchSettings, PlatformSettings, Settings
 from aggregator.following import Entry, follow
+from aggregator.localserver import LocalServer, Reply, unused_port
 from aggregator.pipeline import poll_and_record
 from aggregator.tables import Observation
 
@@ -20,16 +20,26 @@ URL = f"https://{HOST}/petitions/700123"
 
 
 def uk_json(count: int, state: str = "open", title: str = "Keep the library open") -> bytes:
-    return json.dumps({
-        "links": {"self": f"https://{HOST}{PATH}"},
-        "data": {"type": "petition", "id": 700123, "attributes": {
-            "action": title, "state": state, "signature_count": count,
-            "opened_at": "2026-01-10T10:00:00.000Z",
-            "response_threshold_reached_at": "2026-02-01T09:00:00.000Z" if count >= 10_000 else None,
-            "signatures_by_country": [{"name": "United Kingdom", "code": "GB", "signature_count": count - 1},
-                                      {"name": "France", "code": "FR", "signature_count": 1}],
-        }},
-    }).encode()
+    return json.dumps(
+        {
+            "links": {"self": f"https://{HOST}{PATH}"},
+            "data": {
+                "type": "petition",
+                "id": 700123,
+                "attributes": {
+                    "action": title,
+                    "state": state,
+                    "signature_count": count,
+                    "opened_at": "2026-01-10T10:00:00.000Z",
+                    "response_threshold_reached_at": "2026-02-01T09:00:00.000Z" if count >= 10_000 else None,
+                    "signatures_by_country": [
+                        {"name": "United Kingdom", "code": "GB", "signature_count": count - 1},
+                        {"name": "France", "code": "FR", "signature_count": 1},
+                    ],
+                },
+            },
+        }
+    ).encode()
 
 
 class Site:
@@ -147,8 +157,9 @@ async def test_rate_limit_backs_off_past_retry_after(app, site, clock):
 async def test_unreachable_host_becomes_site_down(tmp_path, clock):
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'p.db'}",
-        fetch=FetchSettings(host_overrides={HOST: f"127.0.0.1:{unused_port()}"}, retries=0,
-                            respect_robots=False),
+        fetch=FetchSettings(
+            host_overrides={HOST: f"127.0.0.1:{unused_port()}"}, retries=0, respect_robots=False
+        ),
     )
     app = App.open(settings, clock=clock)
     try:

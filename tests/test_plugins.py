@@ -50,8 +50,11 @@ def _local(tmp_path: Path, name: str = "example", filename: str = "example.py") 
 
 
 def hook_names() -> list[str]:
-    return [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
-            if hasattr(getattr(hookspecs, name), "petition_aggregator_spec")]
+    return [
+        name
+        for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+        if hasattr(getattr(hookspecs, name), "petition_aggregator_spec")
+    ]
 
 
 def test_every_hook_is_documented_and_tested():
@@ -103,12 +106,14 @@ def test_duplicate_platform_names_name_both_plugins(tmp_path):
 def test_misspelt_hook_fails_loudly(tmp_path):
     folder = tmp_path / "bad"
     folder.mkdir()
-    (folder / "typo.py").write_text(textwrap.dedent('''
+    (folder / "typo.py").write_text(
+        textwrap.dedent("""
         from aggregator import hookimpl
         @hookimpl
         def register_platfroms(register):
             pass
-    '''))
+    """)
+    )
     with pytest.raises(pluggy.PluginValidationError, match="register_platfroms"):
         make_plugin_manager(folder)
 
@@ -119,7 +124,9 @@ def test_missing_plugins_folder_is_a_clear_error(tmp_path):
 
 
 def test_host_map_sends_extra_hosts_to_a_platform():
-    registry = PlatformRegistry.from_plugins(make_plugin_manager(), {"Petitions.Example.Net": "uk-parliament"})
+    registry = PlatformRegistry.from_plugins(
+        make_plugin_manager(), {"Petitions.Example.Net": "uk-parliament"}
+    )
     assert registry.for_url("https://petitions.example.net/petitions/5").name == "uk-parliament"
     with pytest.raises(PluginError, match="no plugin provides"):
         PlatformRegistry.from_plugins(make_plugin_manager(), {"x.org": "nope"})

@@ -14,11 +14,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from localserver import LocalServer, Reply, local_server  # noqa: F401
 
 from aggregator.app import App
 from aggregator.config import FetchSettings, PlatformSettings, ScheduleSettings, Settings
 from aggregator.following import Entry, follow
+from aggregator.localserver import LocalServer, Reply
 from aggregator.scheduler import Scheduler
 
 HOST = "petition.parliament.uk"
@@ -27,10 +27,24 @@ COUNT = 24
 
 def _serve(server: LocalServer, delay: float) -> None:
     for number in range(COUNT):
-        body = json.dumps({"data": {"type": "petition", "id": 900000 + number, "attributes": {
-            "action": f"Petition {number}", "state": "open", "signature_count": 1000 + number}}})
-        server.route(f"/petitions/{900000 + number}.json",
-                     Reply(200, body, {"Content-Type": "application/json"}, delay=delay), host=HOST)
+        body = json.dumps(
+            {
+                "data": {
+                    "type": "petition",
+                    "id": 900000 + number,
+                    "attributes": {
+                        "action": f"Petition {number}",
+                        "state": "open",
+                        "signature_count": 1000 + number,
+                    },
+                }
+            }
+        )
+        server.route(
+            f"/petitions/{900000 + number}.json",
+            Reply(200, body, {"Content-Type": "application/json"}, delay=delay),
+            host=HOST,
+        )
 
 
 def _settings(tmp_path: Path, server: LocalServer, **schedule) -> Settings:
@@ -74,7 +88,9 @@ async def test_tick_claims_only_due_petitions_and_stop_drains(tmp_path, local_se
 
 def test_platform_load_stretches_intervals_over_budget(tmp_path, local_server, clock):
     settings = _settings(tmp_path, local_server).model_copy(
-        update={"platforms": {"uk-parliament": PlatformSettings(spacing=timedelta(seconds=30), concurrency=1)}}
+        update={
+            "platforms": {"uk-parliament": PlatformSettings(spacing=timedelta(seconds=30), concurrency=1)}
+        }
     )
     app = App.open(settings, clock=clock)
     for number in range(COUNT):
@@ -86,8 +102,12 @@ def test_platform_load_stretches_intervals_over_budget(tmp_path, local_server, c
 
 
 def _run(config: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "aggregator", "--config", str(config), "run"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
+    return subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "--config", str(config), "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
+    )
 
 
 def _wait_for(predicate, timeout: float = 60) -> None:
@@ -140,7 +160,9 @@ def test_killed_run_loses_nothing_and_resumes(tmp_path, local_server):
     assert before <= after
     with _db(tmp_path) as db:
         assert db.execute("pragma integrity_check").fetchone() == ("ok",)
-        per_petition = db.execute("select petition_id, count(*) from observation group by petition_id").fetchall()
+        per_petition = db.execute(
+            "select petition_id, count(*) from observation group by petition_id"
+        ).fetchall()
     assert len(per_petition) == COUNT and all(n == 1 for _, n in per_petition)
 
 
@@ -163,8 +185,12 @@ def test_sigterm_stores_every_poll_in_flight(tmp_path, local_server):
 def test_run_reports_a_bad_config(tmp_path):
     config = tmp_path / "bad.toml"
     config.write_text("[schedule]\nconcurrency = 0\n")
-    result = subprocess.run([sys.executable, "-m", "aggregator", "--config", str(config), "run"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "aggregator", "--config", str(config), "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "line 2: schedule.concurrency" in result.stderr
 

@@ -31,19 +31,44 @@ def store(database_url):
 
 def _normalized(supporters, status=Status.OPEN, goal=None, flags=(), outcomes=(), breakdowns=()):
     return Normalized(
-        supporters=supporters, status=status, raw_status=status.value, title="A petition", goal=goal,
-        closes_at=None, outcomes=tuple(outcomes), breakdowns=tuple(breakdowns), flags=frozenset(flags),
-        method="json-api", gone=False,
+        supporters=supporters,
+        status=status,
+        raw_status=status.value,
+        title="A petition",
+        goal=goal,
+        closes_at=None,
+        outcomes=tuple(outcomes),
+        breakdowns=tuple(breakdowns),
+        flags=frozenset(flags),
+        method="json-api",
+        gone=False,
     )
 
 
-def _poll(store, petition_id, at, normalized=None, *, unchanged=False, health=Health.OK, version="1",
-          breakdowns_due=False, memory=None):
+def _poll(
+    store,
+    petition_id,
+    at,
+    normalized=None,
+    *,
+    unchanged=False,
+    health=Health.OK,
+    version="1",
+    breakdowns_due=False,
+    memory=None,
+):
     [task] = [t for t in store.claim_due(at, 100, timedelta(minutes=10)) if t.petition_id == petition_id]
     record = PollRecord(
-        task=task, at=at, next_check_at=at + timedelta(hours=1), health=health,
-        health_reason=None if health is Health.OK else "boom", url="https://example.org/p/1",
-        normalized=normalized, unchanged=unchanged, parser_version=version, validators=memory,
+        task=task,
+        at=at,
+        next_check_at=at + timedelta(hours=1),
+        health=health,
+        health_reason=None if health is Health.OK else "boom",
+        url="https://example.org/p/1",
+        normalized=normalized,
+        unchanged=unchanged,
+        parser_version=version,
+        validators=memory,
         breakdowns_due=breakdowns_due,
     )
     store.record(record, DAY)
@@ -51,9 +76,13 @@ def _poll(store, petition_id, at, normalized=None, *, unchanged=False, health=He
 
 
 def _add(store, external_id="1", at=T0, **kwargs):
-    petition, _ = store.add_petition(platform="uk-parliament", external_id=external_id,
-                                     url=f"https://petition.parliament.uk/petitions/{external_id}", now=at,
-                                     **kwargs)
+    petition, _ = store.add_petition(
+        platform="uk-parliament",
+        external_id=external_id,
+        url=f"https://petition.parliament.uk/petitions/{external_id}",
+        now=at,
+        **kwargs,
+    )
     return petition
 
 
@@ -73,8 +102,14 @@ def test_migrations_reach_head_and_match_the_tables(database_url):
 
 def test_adding_is_idempotent_and_merges_tags(store):
     first = _add(store, tags=["nhs"])
-    again, created = store.add_petition(platform="uk-parliament", external_id="1", url="x", now=T0,
-                                        tags=["nhs", "health"], interval=timedelta(hours=2))
+    again, created = store.add_petition(
+        platform="uk-parliament",
+        external_id="1",
+        url="x",
+        now=T0,
+        tags=["nhs", "health"],
+        interval=timedelta(hours=2),
+    )
     assert not created and again.id == first.id
     assert store.tags([first.id]) == {first.id: ["health", "nhs"]}
     assert store.find(first.id).interval_seconds == 7200
@@ -99,8 +134,11 @@ def test_each_key_change_cuts_a_row_and_title_does_not(store):
     _poll(store, p.id, T0 + 4 * DAY, _normalized(150, Status.CLOSED, goal=500), version="2")
     rows = _rows(store, p.id)
     assert [(r.supporters, r.status, r.goal, r.parser_version) for r in rows] == [
-        (100, "open", None, "1"), (150, "open", None, "1"), (150, "closed", None, "1"),
-        (150, "closed", 500, "1"), (150, "closed", 500, "2"),
+        (100, "open", None, "1"),
+        (150, "open", None, "1"),
+        (150, "closed", None, "1"),
+        (150, "closed", 500, "1"),
+        (150, "closed", 500, "2"),
     ]
     assert store.find(p.id).status == "closed"
 
@@ -118,9 +156,15 @@ def test_outcomes_are_recorded_once(store):
     p = _add(store)
     debated = NormalizedOutcome("debated", T0 - DAY)
     _poll(store, p.id, T0, _normalized(100, outcomes=[debated]))
-    _poll(store, p.id, T0 + DAY, _normalized(101, outcomes=[debated, NormalizedOutcome("government_response", T0)]))
+    _poll(
+        store,
+        p.id,
+        T0 + DAY,
+        _normalized(101, outcomes=[debated, NormalizedOutcome("government_response", T0)]),
+    )
     assert [(o.kind, o.occurred_at) for o in store.outcomes(p.id)] == [
-        ("debated", T0 - DAY), ("government_response", T0),
+        ("debated", T0 - DAY),
+        ("government_response", T0),
     ]
 
 
@@ -153,7 +197,12 @@ def test_failures_count_up_and_success_resets_them(store):
     memory = FetchMemory("https://example.org/p/1", '"v1"', None, "abc", "1")
     _poll(store, p.id, T0 + 2 * DAY, _normalized(5), memory=memory)
     state = store.fetch_states([p.id])[p.id]
-    assert (state.consecutive_failures, state.health, state.etag, state.last_ok_at) == (0, "ok", '"v1"', T0 + 2 * DAY)
+    assert (state.consecutive_failures, state.health, state.etag, state.last_ok_at) == (
+        0,
+        "ok",
+        '"v1"',
+        T0 + 2 * DAY,
+    )
     assert [e.outcome for e in store.fetch_log(p.id)] == ["ok", "retrying", "retrying"]
     assert store.prune_fetch_log(T0 + DAY) == 1
 

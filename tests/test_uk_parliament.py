@@ -55,16 +55,27 @@ def attributes(**overrides):
 
 
 def envelope(attrs, pid=250001, kind="petition"):
-    return {"links": {"self": f"{BASE}/petitions/{pid}.json"},
-            "data": {"type": kind, "id": pid, "attributes": attrs}}
+    return {
+        "links": {"self": f"{BASE}/petitions/{pid}.json"},
+        "data": {"type": kind, "id": pid, "attributes": attrs},
+    }
 
 
-def record(body, *, pid="250001", url=None, final_url=None, status=200, purpose="petition", state=None,
-           headers=None):
+def record(
+    body, *, pid="250001", url=None, final_url=None, status=200, purpose="petition", state=None, headers=None
+):
     url = url or f"{BASE}/petitions/{pid}.json"
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return ResponseRecord(url=url, final_url=final_url or url, status=status, headers=headers or {},
-                          body=raw, external_id=pid, state=state or {}, purpose=purpose)
+    return ResponseRecord(
+        url=url,
+        final_url=final_url or url,
+        status=status,
+        headers=headers or {},
+        body=raw,
+        external_id=pid,
+        state=state or {},
+        purpose=purpose,
+    )
 
 
 def outcomes(result):
@@ -209,9 +220,13 @@ def test_2026_closing_date_is_the_end_of_the_london_day():
 
 
 def test_list_page_picks_the_petition_by_id():
-    page = {"links": {"self": f"{BASE}/petitions.json?state=open", "next": None},
-            "data": [envelope(attributes(signature_count=1), pid=1)["data"],
-                     envelope(attributes(signature_count=77), pid=250001)["data"]]}
+    page = {
+        "links": {"self": f"{BASE}/petitions.json?state=open", "next": None},
+        "data": [
+            envelope(attributes(signature_count=1), pid=1)["data"],
+            envelope(attributes(signature_count=77), pid=250001)["data"],
+        ],
+    }
     assert UK.parse(record(page)).supporters == 77
     with pytest.raises(NotThisPlatform, match="list page"):
         UK.parse(record(page, pid="999"))
@@ -250,17 +265,24 @@ def test_title_whitespace_is_normalised():
 
 @pytest.mark.parametrize(("state", "status"), [("open", Status.OPEN), ("closed", Status.CLOSED)])
 def test_null_rejection_does_not_make_a_petition_rejected(state, status):
-    attrs = attributes(state=state, rejection={"code": None, "details": None},
-                       closed_at="2019-10-03T22:59:59.999Z" if state == "closed" else None)
+    attrs = attributes(
+        state=state,
+        rejection={"code": None, "details": None},
+        closed_at="2019-10-03T22:59:59.999Z" if state == "closed" else None,
+    )
     result = UK.parse(record(envelope(attrs)))
     assert result.status is status
     assert OutcomeKind.REJECTED not in outcomes(result)
 
 
 def test_rejected_uses_state_and_records_the_code():
-    attrs = attributes(state="rejected", rejected_at="2019-04-02T10:00:00.000Z",
-                       rejection={"code": "duplicate", "details": "There's already a petition\r\n"},
-                       signatures_by_country=None, signatures_by_constituency=None)
+    attrs = attributes(
+        state="rejected",
+        rejected_at="2019-04-02T10:00:00.000Z",
+        rejection={"code": "duplicate", "details": "There's already a petition\r\n"},
+        signatures_by_country=None,
+        signatures_by_constituency=None,
+    )
     result = UK.parse(record(envelope(attrs)))
     assert result.status is Status.REJECTED
     rejected = outcomes(result)[OutcomeKind.REJECTED]
@@ -288,8 +310,13 @@ def test_outcomes_are_utc_facts():
         government_response={"responded_on": "2019-05-01", "summary": "We  agree.", "details": "..."},
         scheduled_debate_date="2019-07-01",
         debate_outcome_at="2019-07-02T09:00:00.000Z",
-        debate={"debated_on": "2019-07-01", "transcript_url": "https://hansard.example/t", "video_url": None,
-                "debate_pack_url": None, "overview": ""},
+        debate={
+            "debated_on": "2019-07-01",
+            "transcript_url": "https://hansard.example/t",
+            "video_url": None,
+            "debate_pack_url": None,
+            "overview": "",
+        },
     )
     found = outcomes(UK.parse(record(envelope(attrs))))
     for outcome in found.values():
@@ -315,8 +342,10 @@ def test_government_response_from_responded_on_alone():
 
 
 def test_not_debated_outcome_is_not_a_debate():
-    attrs = attributes(debate_outcome_at="2019-07-02T09:00:00.000Z",
-                       debate={"debated_on": None, "overview": "The committee decided not to debate it."})
+    attrs = attributes(
+        debate_outcome_at="2019-07-02T09:00:00.000Z",
+        debate={"debated_on": None, "overview": "The committee decided not to debate it."},
+    )
     assert OutcomeKind.DEBATED not in outcomes(UK.parse(record(envelope(attrs))))
 
 

@@ -29,7 +29,9 @@ _STATE_MARKERS = ("signatureCount", "signature_count", "SignatureCount")
 _RAW_COUNT = re.compile(r'"signatureCount"\s*:\s*(?=\{)')
 _RAW_SLUG = re.compile(r'"slug"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _FLAT_COUNTS = (
-    "total_signature_count", "totalSignatureCount", "displayed_signature_count",
+    "total_signature_count",
+    "totalSignatureCount",
+    "displayed_signature_count",
     "displayedSignatureCount",
 )
 _COMPUTED_GOALS = ("calculatedGoal", "calculated_goal")
@@ -38,11 +40,18 @@ _STATUS_KEYS = ("status", "petitionStatus", "petition_status")
 _VICTORY_FLAGS = ("isVictory", "is_victory", "isVerifiedVictory", "is_verified_victory")
 _DELETED = ("deletedAt", "deleted_at")
 _STATUS_WORDS: Mapping[str, Status] = {
-    "published": Status.OPEN, "active": Status.OPEN, "open": Status.OPEN,
-    "closed": Status.CLOSED, "ended": Status.CLOSED,
-    "victory": Status.VICTORY, "won": Status.VICTORY,
-    "deleted": Status.REMOVED, "removed": Status.REMOVED,
-    "pending": Status.PENDING, "unpublished": Status.PENDING, "draft": Status.PENDING,
+    "published": Status.OPEN,
+    "active": Status.OPEN,
+    "open": Status.OPEN,
+    "closed": Status.CLOSED,
+    "ended": Status.CLOSED,
+    "victory": Status.VICTORY,
+    "won": Status.VICTORY,
+    "deleted": Status.REMOVED,
+    "removed": Status.REMOVED,
+    "pending": Status.PENDING,
+    "unpublished": Status.PENDING,
+    "draft": Status.PENDING,
 }
 _OTHER_COUNTERS = ("comment", "share", "view", "watch", "follow", "like", "write")
 _MAX_DEPTH = 80
@@ -224,13 +233,17 @@ def _scripts(tree: LexborHTMLParser) -> list[tuple[Mapping[str, str | None], str
     return [(node.attributes, node.text() or "") for node in tree.css("script")]
 
 
-def _apollo(scripts: list[tuple[Mapping[str, str | None], str]], slugs: set[str],
-            flags: set[str]) -> StateReading | None:
+def _apollo(
+    scripts: list[tuple[Mapping[str, str | None], str]], slugs: set[str], flags: set[str]
+) -> StateReading | None:
     """Inline GraphQL/Apollo state in any script (assignment, JSON.parse or a JSON script)."""
     texts = [
-        (attrs, text) for attrs, text in scripts
-        if any(m in text for m in _STATE_MARKERS) and "changeTargetingData" not in text
-        and attrs.get("id") != "__NEXT_DATA__" and "ld+json" not in (attrs.get("type") or "")
+        (attrs, text)
+        for attrs, text in scripts
+        if any(m in text for m in _STATE_MARKERS)
+        and "changeTargetingData" not in text
+        and attrs.get("id") != "__NEXT_DATA__"
+        and "ld+json" not in (attrs.get("type") or "")
     ]
     values: list[Any] = []
     for attrs, text in texts:
@@ -274,8 +287,9 @@ def _raw_block(text: str, slugs: set[str], flags: set[str]) -> StateReading | No
     return _reading("apollo-state", {"signatureCount": blocks[0][1]}, flags)
 
 
-def _targeting_data(scripts: list[tuple[Mapping[str, str | None], str]], slugs: set[str],
-                    flags: set[str]) -> StateReading | None:
+def _targeting_data(
+    scripts: list[tuple[Mapping[str, str | None], str]], slugs: set[str], flags: set[str]
+) -> StateReading | None:
     """`window.changeTargetingData = {...}` (2019-2021 pages): a JS object, `undefined` allowed."""
     for _, text in scripts:
         if "changeTargetingData" not in text:
@@ -307,8 +321,9 @@ def _counter_type(counter: Mapping[str, Any]) -> str:
     return str(kind or "").lower()
 
 
-def _json_ld(scripts: list[tuple[Mapping[str, str | None], str]], slugs: set[str],
-             flags: set[str]) -> StateReading | None:
+def _json_ld(
+    scripts: list[tuple[Mapping[str, str | None], str]], slugs: set[str], flags: set[str]
+) -> StateReading | None:
     """A schema.org InteractionCounter's `userInteractionCount` (signatures, not comments/shares)."""
     for attrs, text in scripts:
         if "ld+json" not in (attrs.get("type") or "") or "userInteractionCount" not in text:

@@ -104,22 +104,28 @@ class ChangeOrg(Platform):
 
     def plan(self, external_id: str, state: Mapping[str, Any]) -> Step:
         """The petition page only; English wording keeps the visible-text fallback readable."""
-        return Step(self.canonical_url(external_id), purpose="page",
-                    headers={"Accept-Language": "en-US,en;q=0.8"})
+        return Step(
+            self.canonical_url(external_id), purpose="page", headers={"Accept-Language": "en-US,en;q=0.8"}
+        )
 
     def parse(self, response: ResponseRecord) -> ParseResult:
         """Count, status, title and goal from the page's embedded state, else its header text."""
         if response.status in _GONE:
-            return ParseResult(status=Status.REMOVED, raw_status=f"HTTP {response.status}", gone=True,
-                               method="http-status")
+            return ParseResult(
+                status=Status.REMOVED, raw_status=f"HTTP {response.status}", gone=True, method="http-status"
+            )
         html = _decode(response)
         if visible.is_challenge(html):
             raise NotThisPlatform(
                 "a Cloudflare challenge page, not the petition: change.org refused this client"
             )
         if is_home_page(response.final_url) and not is_home_page(response.url):
-            return ParseResult(status=Status.REMOVED, raw_status="redirected to the home page",
-                               gone=True, method="http-status")
+            return ParseResult(
+                status=Status.REMOVED,
+                raw_status="redirected to the home page",
+                gone=True,
+                method="http-status",
+            )
         tree = LexborHTMLParser(html)
         if not visible.is_change_org(tree, html):
             raise NotThisPlatform(
@@ -155,8 +161,13 @@ class ChangeOrg(Platform):
         )
 
     @staticmethod
-    def _from_state(state: page_state.StateReading, shown: tuple[Status, str] | None,
-                    markup_title: str | None, text: str, flags: set[str]) -> ParseResult:
+    def _from_state(
+        state: page_state.StateReading,
+        shown: tuple[Status, str] | None,
+        markup_title: str | None,
+        text: str,
+        flags: set[str],
+    ) -> ParseResult:
         status, raw = state.status, state.raw_status
         if status is None:
             status, raw = shown or (Status.OPEN, None)

@@ -28,8 +28,11 @@ _TITLE_PREFIX = re.compile(r"^(?:Petition|Petición|Petição|Pétition)\s*[·|]
 _TITLE_SUFFIX = re.compile(r"\s*[·|-]\s*Change\.org\s*$", re.I)
 _GENERIC_TITLES = frozenset({"sign the petition", "change.org", "petition"})
 _CHALLENGE = (
-    "_cf_chl_opt", "cf-browser-verification", "<title>Just a moment...</title>",
-    "Attention Required! | Cloudflare", "cf-challenge-running",
+    "_cf_chl_opt",
+    "cf-browser-verification",
+    "<title>Just a moment...</title>",
+    "Attention Required! | Cloudflare",
+    "cf-challenge-running",
 )
 _ASSET_HOSTS = ("assets.change.org", "static.change.org")
 
@@ -60,8 +63,7 @@ def is_change_org(tree: LexborHTMLParser, html: str) -> bool:
     if "change.org" in (_meta(tree, "og:site_name") or "").lower():
         return True
     canonical = tree.css_first("link[rel='canonical']")
-    for url in (canonical.attributes.get("href") if canonical is not None else None,
-                _meta(tree, "og:url")):
+    for url in (canonical.attributes.get("href") if canonical is not None else None, _meta(tree, "og:url")):
         if url and (slug_or_none(url) or any(f"//{host}" in url for host in HOSTS)):
             return True
     return "changeTargetingData" in html or any(host in html for host in _ASSET_HOSTS)
