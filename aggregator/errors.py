@@ -48,3 +48,17 @@ class FetchError(AggregatorError):
         self.url = url
         self.http_status = http_status
         self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with the keyword arguments too, so failures can cross process boundaries."""
+        details = {
+            "health": self.health,
+            "url": self.url,
+            "http_status": self.http_status,
+            "retry_after": self.retry_after,
+        }
+        return (_rebuild_fetch_error, (type(self), str(self), details))
+
+
+def _rebuild_fetch_error(kind: type[FetchError], message: str, details: dict[str, object]) -> FetchError:
+    return kind(message, **details)  # type: ignore[arg-type]

@@ -98,3 +98,21 @@ def test_multi_step_results_merge():
     merged = stats.merged_over(page)
     assert (merged.title, merged.status, merged.supporters) == ("Title", Status.OPEN, 42)
     assert merged.state == {"id": 7, "seen": True} and merged.flags == {"a"}
+
+
+def test_fetch_errors_survive_pickling():
+    import pickle
+
+    from aggregator import FetchError
+
+    error = FetchError(
+        "slow down", health="retrying", url="https://x.org/", http_status=429, retry_after=30.0
+    )
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.health, copy.url, copy.http_status, copy.retry_after) == (
+        "slow down",
+        "retrying",
+        "https://x.org/",
+        429,
+        30.0,
+    )
