@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 from aggregator import (
-    Breakdown,
     DataSource,
     LayoutChanged,
     NotThisPlatform,
-    Outcome,
     OutcomeKind,
     ParseResult,
     Platform,
@@ -23,15 +20,12 @@ from aggregator import (
     ResponseRecord,
     Status,
     Step,
-    to_utc,
 )
+
+from .attributes import DEBATE_THRESHOLD, RESPONSE_THRESHOLD, breakdowns, clean_text, closes_at, outcomes
 
 HOST = "petition.parliament.uk"
 BASE_URL = f"https://{HOST}"
-
-#: signatures that oblige the government to respond, and that get a petition considered for debate
-RESPONSE_THRESHOLD = 10_000
-DEBATE_THRESHOLD = 100_000
 
 #: /petitions/N, /petitions/N.json, /petitions/N/count.json, /petitions/N/signatures/new,
 #: and the same under /archived/
@@ -56,9 +50,6 @@ STATUS_MAP: dict[str, Status] = {
     "removed": Status.REMOVED,
     "stopped": Status.REMOVED,
 }
-
-#: 2010-15 petitions were migrated into the archive on this day; their `rejected_at` is this date
-_ARCHIVE_MIGRATION_DAY = date(2017, 6, 21)
 
 
 class UKParliament(Platform):
@@ -218,117 +209,13 @@ class UKParliament(Platform):
             supporters=supporters,
             status=status,
             raw_status=raw_status,
-            title=_clean_text(attributes.get("action")),
-            closes_at=self._closes_at(attributes),
-            outcomes=tuple(self._outcomes(item, attributes, raw_status)),
-            breakdowns=tuple(_breakdowns(attributes)),
+            title=clean_text(attributes.get("action")),
+            closes_at=closes_at(attributes, self.timezone),
+            outcomes=tuple(outcomes(item, attributes, raw_status, self.timezone)),
+            breakdowns=tuple(breakdowns(attributes)),
             method="json-api",
             state=_state(archived),
         )
-
-    def _when(self, value: Any) -> datetime | None:
-        """A UTC datetime from an API timestamp (UTC) or date (a London day); None if unreadable."""
-        if not isinstance(value, str) or not value.strip():
-            return None
-        try:
-            return to_utc(value, self.timezone)
-        except LayoutChanged:
-            return None
-
-    def _closes_at(self, attributes: Mapping[str, Any]) -> datetime | None:
-        closing_date = attributes.get("closing_date")
-        if isinstance(closing_date, str) and closing_date.strip():
-            try:
-                day = date.fromisoformat(closing_date.strip()[:10])
-            except ValueError:
-                day = None
-            if day is not None:
-                # petitions close at the end of their last day, London time
-                end = datetime.combine(day, time(23, 59, 59, 999000), ZoneInfo(self.timezone))
-                return end.astimezone(UTC)
-        return self._when(attributes.get("closed_at"))
-
-    def _outcomes(
-        self, item: Mapping[str, Any], attributes: Mapping[str, Any], raw_status: str | None
-    ) -> Iterable[Outcome]:
-        def fact(kind: OutcomeKind, value: Any, **details: Any) -> Outcome | None:
-            when = self._when(value)
-            if when is None:
-                return None
-            return Outcome(kind.value, when, {k: v for k, v in details.items() if v not in (None, "")})
-
-        found: list[Outcome | None] = [
-            fact(OutcomeKind.MODERATION_THRESHOLD, attributes.get("moderation_threshold_reached_at")),
-            fact(OutcomeKind.OPENED, attributes.get("opened_at") or attributes.get("open_at")),
-            fact(
-                OutcomeKind.RESPONSE_THRESHOLD,
-                attributes.get("response_threshold_reached_at"),
-                threshold=RESPONSE_THRESHOLD,
-            ),
-            fact(
-                OutcomeKind.DEBATE_THRESHOLD,
-                attributes.get("debate_threshold_reached_at"),
-                threshold=DEBATE_THRESHOLD,
-            ),
-        ]
-
-        response = attributes.get("government_response")
-        response = response if isinstance(response, Mapping) else {}
-        found.append(
-            fact(
-                OutcomeKind.GOVERNMENT_RESPONSE,
-                attributes.get("government_response_at") or response.get("responded_on"),
-                responded_on=response.get("responded_on"),
-                summary=_clean_text(response.get("summary")),
-            )
-        )
-
-        debate_date = attributes.get("scheduled_debate_date") or attributes.get("debate_scheduled_on")
-        found.append(
-            fact(
-                OutcomeKind.DEBATE_SCHEDULED,
-                debate_date,
-                debate_date=debate_date,
-                scheduled_at=attributes.get("debate_scheduled_at"),
-            )
-        )
-
-        debate = attributes.get("debate")
-        if isinstance(debate, Mapping):
-            if debate.get("debated_on"):
-                debated_at = debate.get("debated_on")
-            elif debate.get("debated") is True:
-                debated_at = attributes.get("debate_outcome_at")
-            else:
-                debated_at = None  # a "not debated" outcome, or no outcome yet
-            found.append(
-                fact(
-                    OutcomeKind.DEBATED,
-                    debated_at,
-                    transcript_url=debate.get("transcript_url"),
-                    video_url=debate.get("video_url"),
-                    debate_pack_url=debate.get("debate_pack_url"),
-                )
-            )
-        elif attributes.get("debated") is True:
-            found.append(fact(OutcomeKind.DEBATED, attributes.get("debate_outcome_at")))
-
-        if raw_status == "closed":
-            found.append(fact(OutcomeKind.CLOSED, attributes.get("closed_at")))
-        if raw_status == "rejected":
-            rejection = attributes.get("rejection")
-            rejection = rejection if isinstance(rejection, Mapping) else {}
-            rejected = fact(
-                OutcomeKind.REJECTED,
-                attributes.get("rejected_at"),
-                code=rejection.get("code"),
-                details=_clean_text(rejection.get("details")),
-            )
-            if rejected is not None and _is_migration_date(item, rejected.occurred_at):
-                note = "2010-15 petition: rejected_at is the archive migration date"
-                rejected = Outcome(rejected.kind, rejected.occurred_at, {**rejected.details, "note": note})
-            found.append(rejected)
-        return [outcome for outcome in found if outcome is not None]
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -427,44 +314,3 @@ def _links_self(document: Mapping[str, Any], item: Mapping[str, Any]) -> str:
         if isinstance(links, Mapping) and isinstance(links.get("self"), str):
             return links["self"]
     return ""
-
-
-def _clean_text(value: Any) -> str | None:
-    """Whitespace (including trailing CR/LF) collapsed; None for missing or empty text."""
-    if not isinstance(value, str):
-        return None
-    return " ".join(value.split()) or None
-
-
-def _breakdowns(attributes: Mapping[str, Any]) -> Iterable[Breakdown]:
-    """Country rows keyed by `code` (the name before 2016, when there was none); region and
-    constituency rows keyed by `ons_code`. Never summed into the total."""
-    for field, kind, key_name in (
-        ("signatures_by_country", "country", "code"),
-        ("signatures_by_region", "region", "ons_code"),
-        ("signatures_by_constituency", "constituency", "ons_code"),
-    ):
-        rows = attributes.get(field)
-        if not isinstance(rows, list):
-            continue
-        for row in rows:
-            if not isinstance(row, Mapping):
-                continue
-            count = row.get("signature_count")
-            if isinstance(count, bool) or not isinstance(count, int):
-                continue
-            name = _clean_text(row.get("name")) or ""
-            key = row.get(key_name) or name
-            if not key:
-                continue
-            yield Breakdown(kind=kind, key=str(key), name=name, count=count)
-
-
-def _is_migration_date(item: Mapping[str, Any], when: datetime | date | str | None) -> bool:
-    if not isinstance(when, datetime) or item.get("type") != "archived-petition":
-        return False
-    try:
-        petition_id = int(item.get("id") or 0)
-    except (TypeError, ValueError):
-        return False
-    return petition_id < 100_000 and when.date() == _ARCHIVE_MIGRATION_DAY
