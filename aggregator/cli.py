@@ -276,10 +276,24 @@ def demo(rounds: int, keep: Path | None) -> None:
     asyncio.run(run_demo(console, rounds=rounds, keep=keep))
 
 
+def _plugins_dir_from(argv: list[str]) -> str | None:
+    """The config's plugins_dir, read before click parses `--config`, so local plugins can add commands."""
+    explicit = None
+    for number, arg in enumerate(argv):
+        if arg == "--config" and number + 1 < len(argv):
+            explicit = argv[number + 1]
+        elif arg.startswith("--config="):
+            explicit = arg.split("=", 1)[1]
+    try:
+        return load_settings(explicit).plugins_dir or None
+    except AggregatorError:
+        return None  # the command reports the bad config itself
+
+
 def main() -> None:
     """Entry point: load plugin commands, then run the command line."""
     try:
-        pm = make_plugin_manager()
+        pm = make_plugin_manager(_plugins_dir_from(sys.argv[1:]))
     except AggregatorError as exc:
         _fail(str(exc))
     pm.hook.register_commands(cli=cli)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -16,6 +17,8 @@ from .platform import url_host
 from .records import ParseResult
 from .store import FetchMemory, PollRecord, PollTask
 from .vocabulary import Health
+
+log = logging.getLogger(__name__)
 
 #: requests one poll may make (a page, then a count endpoint, then list pages...)
 MAX_STEPS = 10
@@ -138,7 +141,27 @@ async def poll_and_record(app: App, task: PollTask) -> PollRecord:
     """Poll one petition and store the result in one transaction."""
     record = await poll(app, task)
     await asyncio.to_thread(app.store.record, record, app.settings.storage.breakdown_interval)
+    _log(task, record)
     return record
+
+
+def _log(task: PollTask, record: PollRecord) -> None:
+    """One line per poll at INFO; a warning when the tracking health changes."""
+    where = f"#{task.petition_id} {task.platform} {task.external_id}"
+    if record.health.value != task.health:
+        level = logging.INFO if record.health is Health.OK else logging.WARNING
+        log.log(
+            level,
+            "%s: health %s -> %s%s",
+            where,
+            task.health,
+            record.health.value,
+            f" ({record.health_reason})" if record.health_reason else "",
+        )
+    elif record.normalized is not None:
+        log.info("%s: %s supporters, %s", where, record.normalized.supporters, record.normalized.status.value)
+    else:
+        log.info("%s: %s", where, "unchanged" if record.unchanged else record.health_reason)
 
 
 async def poll_many(

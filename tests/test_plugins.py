@@ -157,3 +157,33 @@ def _name_in_worker(name: str) -> str:
     platform = platform_by_name(name)
     assert isinstance(platform, Platform)
     return platform.name
+
+
+def test_hook_register_commands_from_a_local_plugin_reach_the_cli(tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "greeter.py").write_text(
+        textwrap.dedent("""
+        import click
+        from aggregator import hookimpl
+
+        @hookimpl
+        def register_commands(cli):
+            @cli.command()
+            def greet():
+                click.echo("hello from a local plugin")
+        """)
+    )
+    config = tmp_path / "petitions.toml"
+    config.write_text(f'plugins_dir = "{folder}"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "aggregator", "--config", str(config), "greet"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "hello from a local plugin\n"
