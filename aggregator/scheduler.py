@@ -34,7 +34,7 @@ class Scheduler:
         """Claim as many due petitions as there is room for and start polling them."""
         if self.stopping.is_set():
             return 0
-        room = self.app.settings.schedule.concurrency * 2 - len(self.inflight)
+        room = self.app.settings.schedule.concurrency - len(self.inflight)
         if room <= 0:
             return 0
         settings = self.app.settings.schedule

@@ -131,27 +131,34 @@ class Store(StoreReads):
     def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[PollTask]:
         """Claim up to `limit` due petitions by moving their next check a lease ahead.
 
-        A crashed poll's petition becomes due again when the lease runs out. On PostgreSQL
-        the rows are locked with SKIP LOCKED so several workers never claim the same petition."""
-        with self.session() as session:
-            petitions = list(
-                session.exec(
-                    select(Petition)
-                    .where(
-                        Petition.next_check_at <= now,
-                        col(Petition.paused).is_(False),
-                        col(Petition.archived).is_(False),
-                    )
-                    .order_by(col(Petition.next_check_at))
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
+        One UPDATE ... RETURNING claims the rows atomically: SQLite takes its write lock for the
+        statement, and on PostgreSQL the rows are picked with FOR UPDATE SKIP LOCKED, so several
+        workers never claim the same petition. A crashed poll's petition is due again when the
+        lease runs out."""
+        due = (
+            select(Petition.id)
+            .where(
+                Petition.next_check_at <= now,
+                col(Petition.paused).is_(False),
+                col(Petition.archived).is_(False),
             )
-            if not petitions:
+            .order_by(col(Petition.next_check_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            sa.update(Petition)
+            .where(col(Petition.id).in_(due.scalar_subquery()))
+            .values(next_check_at=now + lease)
+            .returning(col(Petition.id))
+        )
+        with self.session() as session:
+            ids = list(session.execute(claim).scalars())
+            if not ids:
+                session.commit()
                 return []
-            ids = [p.id for p in petitions]
-            session.execute(
-                sa.update(Petition).where(col(Petition.id).in_(ids)).values(next_check_at=now + lease)
+            petitions = list(
+                session.exec(select(Petition).where(col(Petition.id).in_(ids)).order_by(col(Petition.id)))
             )
             tasks = self._tasks(session, petitions)
             session.commit()

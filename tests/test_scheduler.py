@@ -69,7 +69,7 @@ def _db(tmp_path: Path) -> sqlite3.Connection:
 
 async def test_tick_claims_only_due_petitions_and_stop_drains(tmp_path, local_server, clock):
     _serve(local_server, delay=0.05)
-    settings = _settings(tmp_path, local_server, concurrency=2)
+    settings = _settings(tmp_path, local_server, concurrency=3)
     app = App.open(settings, clock=clock)
     for number in range(3):
         follow(app, Entry(f"https://{HOST}/petitions/{900000 + number}"))

@@ -212,3 +212,25 @@ def test_times_come_back_timezone_aware_utc(store):
     _poll(store, p.id, T0, _normalized(1))
     row = _rows(store, p.id)[0]
     assert row.first_seen_at.tzinfo is not None and row.first_seen_at.utcoffset() == timedelta(0)
+
+
+def test_concurrent_claims_never_overlap(database_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = Store(make_engine(database_url))
+    for number in range(60):
+        _add(first, str(number))
+    stores = [first, Store(make_engine(database_url)), Store(make_engine(database_url))]
+
+    def claim_all(store):
+        claimed = []
+        while batch := store.claim_due(T0, 3, timedelta(hours=1)):
+            claimed += [task.petition_id for task in batch]
+        return claimed
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(claim_all, stores))
+    everything = [pid for claimed in results for pid in claimed]
+    assert len(everything) == len(set(everything)) == 60
+    for store in stores:
+        store.engine.dispose()
