@@ -13,6 +13,7 @@ from pathlib import Path
 from .app import App
 from .config import parse_duration
 from .errors import AggregatorError, UnsupportedURL
+from .platform import url_host
 from .tables import Petition
 
 
@@ -43,6 +44,12 @@ def follow(app: App, entry: Entry, platform_name: str | None = None) -> Followed
         url = entry.url.strip()
         platform = app.registry.get(platform_name) if platform_name else app.registry.for_url(url)
         external_id = platform.external_id(url)
+        canonical = platform.canonical_url(external_id)
+        if not platform.claims(url) and _bare_host(canonical) != _bare_host(url):
+            raise UnsupportedURL(
+                f"{platform.name} builds its URLs on {url_host(canonical)}, so it cannot follow pages "
+                f"on {url_host(url)}; map a host only to a platform that runs on many sites"
+            )
         outcome = Followed(entry)
         if entry.interval is not None and entry.interval < platform.min_interval:
             outcome.warnings.append(
@@ -52,7 +59,7 @@ def follow(app: App, entry: Entry, platform_name: str | None = None) -> Followed
         outcome.petition, outcome.created = app.store.add_petition(
             platform=platform.name,
             external_id=external_id,
-            url=platform.canonical_url(external_id),
+            url=canonical,
             now=app.clock.now(),
             tags=entry.tags,
             interval=entry.interval,
@@ -60,6 +67,10 @@ def follow(app: App, entry: Entry, platform_name: str | None = None) -> Followed
         return outcome
     except AggregatorError as exc:
         return Followed(entry, error=str(exc))
+
+
+def _bare_host(url: str) -> str:
+    return url_host(url).removeprefix("www.")
 
 
 def read_entries(path: Path) -> Iterable[Entry | Followed]:

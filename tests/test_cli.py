@@ -138,3 +138,9 @@ def test_bad_config_is_reported_with_its_line(run, tmp_path):
     (tmp_path / "petitions.toml").write_text('[schedule]\ntick = "often"\n')
     result = run("list")
     assert result.exit_code == 1 and "line 2: schedule.tick: invalid duration" in result.output
+
+
+def test_platform_option_refuses_a_platform_tied_to_its_own_host(run):
+    result = run("add", "https://petitions.senedd.wales/petitions/245001", "--platform", "uk-parliament")
+    assert result.exit_code == 1
+    assert "is not a uk-parliament petition URL" in result.output

@@ -187,3 +187,17 @@ def test_hook_register_commands_from_a_local_plugin_reach_the_cli(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "hello from a local plugin\n"
+
+
+def test_following_a_foreign_host_needs_a_platform_that_runs_there(tmp_path):
+    from aggregator.app import App
+    from aggregator.config import Settings
+    from aggregator.following import Entry, follow
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'p.db'}", plugins_dir=str(_local(tmp_path)))
+    app = App.open(settings)
+    refused = follow(app, Entry("https://other.example.net/p/3"), platform_name="example")
+    assert "example builds its URLs on petitions.example.org" in refused.error
+    accepted = follow(app, Entry("https://petitions.example.org/p/3"), platform_name="example")
+    assert accepted.error is None and accepted.petition.url == "https://petitions.example.org/p/3"
+    app.store.engine.dispose()
