@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import ParseError
 from .normalize import Normalized, normalize
-from .platform import Platform
+from .platform import Platform, parse_safely
 from .records import ParseResult, ResponseRecord
 
 CASES_FOLDER = "cases"
@@ -104,7 +104,7 @@ def replay(platform: Platform, records: Sequence[ResponseRecord], external_id: s
     state: dict[str, Any] = dict(records[0].state) if records else {}
     try:
         for record in records:
-            result = platform.parse(replace(record, state=dict(state)))
+            result = parse_safely(platform, replace(record, state=dict(state)))
             merged = result.merged_over(merged)
             state.update(result.state or {})
         return Replay(platform, external_id, merged, normalize(merged, zone=platform.timezone), None)

@@ -13,7 +13,7 @@ from .app import App
 from .errors import AggregatorError, LayoutChanged
 from .health import SITE_DOWN_WINDOW, Verdict, classify, escalate, next_check_at
 from .normalize import normalize
-from .platform import url_host
+from .platform import parse_safely, url_host
 from .records import ParseResult
 from .store import FetchMemory, PollRecord, PollTask
 from .vocabulary import Health
@@ -56,7 +56,7 @@ async def poll(app: App, task: PollTask) -> PollRecord:
                     known, etag=fetched.validators.etag, last_modified=fetched.validators.last_modified
                 )
                 break
-            result = platform.parse(replace(fetched.record, state=dict(state)))
+            result = parse_safely(platform, replace(fetched.record, state=dict(state)))
             merged = result.merged_over(merged)
             state.update(result.state or {})
             if result.next_step is None:

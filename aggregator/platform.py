@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from .errors import UnsupportedURL
+from .errors import LayoutChanged, ParseError, UnsupportedURL
 from .records import DataSource, ParseResult, ResponseRecord, Step
 
 
@@ -74,3 +74,16 @@ class Platform:
     def unsupported(self, url: str, expected: str) -> UnsupportedURL:
         """An error for a URL on this platform's host that is not a petition page."""
         return UnsupportedURL(f"{url!r} is not a {self.name} petition URL; expected {expected}")
+
+
+def parse_safely(platform: Platform, response: ResponseRecord) -> ParseResult:
+    """`platform.parse()`, with a plugin's own crash on an odd response reported as a changed layout."""
+    try:
+        return platform.parse(response)
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise LayoutChanged(
+            f"the {platform.name} plugin failed on the response from {response.final_url} "
+            f"({type(exc).__name__}: {exc}); the site may have changed: report it to the plugin's authors"
+        ) from exc

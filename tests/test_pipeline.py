@@ -174,3 +174,17 @@ async def test_unreachable_host_becomes_site_down(tmp_path, clock):
         await app.aclose()
     assert healths[-1] == "site_down"
     assert set(healths) <= {"site_down", "retrying"}
+
+
+async def test_a_plugin_crash_is_a_layout_change_not_a_crash(app, site, clock, monkeypatch):
+    petition = follow(app, Entry(URL)).petition
+    platform = app.registry.get("uk-parliament")
+
+    def broken(response):
+        raise KeyError("attributes")
+
+    monkeypatch.setattr(platform, "parse", broken)
+    record = await _poll(app, clock)
+    assert record.health.value == "layout_changed"
+    assert "uk-parliament plugin failed" in record.health_reason and "KeyError" in record.health_reason
+    assert _rows(app, petition.id) == []
