@@ -12,6 +12,7 @@ from . import __version__
 from .clock import Clock, SystemClock
 from .config import Settings
 from .database import make_engine
+from .errors import ConfigError
 from .fetcher import Fetcher
 from .platform import Platform
 from .plugins import PlatformRegistry, make_plugin_manager
@@ -44,6 +45,12 @@ class App:
         """Load the plugins, open (and migrate) the database."""
         pm = plugin_manager or make_plugin_manager(settings.plugins_dir or None)
         registry = PlatformRegistry.from_plugins(pm, settings.hosts)
+        unknown = sorted(set(settings.platforms) - set(registry.names()))
+        if unknown:
+            raise ConfigError(
+                f"{settings.source}: [platforms.{unknown[0]}] names no loaded platform; "
+                f"loaded platforms: {', '.join(registry.names())}"
+            )
         store = Store(make_engine(settings.database_url))
         return cls(settings, clock or SystemClock(), pm, registry, store, transport)
 

@@ -144,3 +144,9 @@ def test_platform_option_refuses_a_platform_tied_to_its_own_host(run):
     result = run("add", "https://petitions.senedd.wales/petitions/245001", "--platform", "uk-parliament")
     assert result.exit_code == 1
     assert "is not a uk-parliament petition URL" in result.output
+
+
+def test_misspelt_platform_section_is_reported(run, tmp_path):
+    (tmp_path / "petitions.toml").write_text('[platforms.chnage-org]\ninterval = "2h"\n')
+    result = run("list")
+    assert result.exit_code == 1 and "[platforms.chnage-org] names no loaded platform" in result.output
