@@ -14,6 +14,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
@@ -36,7 +37,7 @@ errors = Console(stderr=True, soft_wrap=True, width=_WIDTH)
 
 
 def _fail(message: str) -> None:
-    errors.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    errors.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     sys.exit(1)
 
 
@@ -92,10 +93,10 @@ def _report(outcomes: list[Followed]) -> int:
     failed = 0
     for outcome in outcomes:
         for warning in outcome.warnings:
-            errors.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+            errors.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
         if outcome.error:
             failed += 1
-            errors.print(f"[red]error:[/red] {outcome.error}", highlight=False)
+            errors.print(f"[red]error:[/red] {escape(outcome.error)}", highlight=False)
         elif outcome.petition is not None:
             verb = "added" if outcome.created else "updated"
             p = outcome.petition
@@ -219,7 +220,9 @@ def run(ctx: click.Context) -> None:
 
     logging.getLogger("aggregator").setLevel(logging.INFO)
     errors.print(
-        f"scheduler running on {app.settings.database_url} (config: {app.settings.source}); Ctrl-C stops"
+        f"scheduler running on {app.settings.database_url} (config: {app.settings.source}); Ctrl-C stops",
+        markup=False,
+        highlight=False,
     )
     asyncio.run(main())
 
