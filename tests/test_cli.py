@@ -150,3 +150,15 @@ def test_misspelt_platform_section_is_reported(run, tmp_path):
     (tmp_path / "petitions.toml").write_text('[platforms.chnage-org]\ninterval = "2h"\n')
     result = run("list")
     assert result.exit_code == 1 and "[platforms.chnage-org] names no loaded platform" in result.output
+
+
+def test_scraped_titles_print_as_written(run, tmp_path):
+    from sqlalchemy import create_engine, text
+
+    run("add", "https://petition.parliament.uk/petitions/700020")
+    engine = create_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.begin() as db:
+        db.execute(text("update petition set title = '[red]Free[/red] <script>x</script>'"))
+    engine.dispose()
+    assert "[red]Free[/red] <script>x</script>" in run("show", "1").output
+    assert "[red]Free[/red]" in run("list").output
