@@ -14,7 +14,7 @@ from .errors import (
     UnsupportedURL,
 )
 from .hookspecs import hookimpl
-from .platform import Platform, Politeness, url_host
+from .platform import PLUGIN_API_VERSION, Platform, Politeness, url_host
 from .records import Breakdown, DataSource, Outcome, ParseResult, ResponseRecord, Step
 from .times import parse_local, to_utc
 from .vocabulary import Health, OutcomeKind, Status
@@ -22,6 +22,7 @@ from .vocabulary import Health, OutcomeKind, Status
 __version__ = "0.1.0"
 
 __all__ = [
+    "PLUGIN_API_VERSION",
     "AggregatorError",
     "Breakdown",
     "ConfigError",

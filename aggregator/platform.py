@@ -12,6 +12,10 @@ from urllib.parse import urlsplit
 from .errors import LayoutChanged, ParseError, UnsupportedURL
 from .records import DataSource, ParseResult, ResponseRecord, Step
 
+#: the version of the plugin contract (this module, records, hooks) that this release provides;
+#: raised when a change would break existing plugins
+PLUGIN_API_VERSION = 1
+
 
 @dataclass(frozen=True, slots=True)
 class Politeness:
@@ -33,6 +37,8 @@ class Platform:
     """
 
     name: ClassVar[str]
+    #: the plugin API version the platform was written for (`PLUGIN_API_VERSION`); checked at load
+    api_version: ClassVar[int | None] = None
     hosts: ClassVar[tuple[str, ...]] = ()
     url_patterns: ClassVar[tuple[str, ...]] = ()
     parser_version: ClassVar[str] = "1"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
+import logging
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,20 +18,50 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginError, UnsupportedURL
-from .platform import Platform, url_host
+from .platform import PLUGIN_API_VERSION, Platform, url_host
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT
+log = logging.getLogger(__name__)
 LOCAL_PACKAGE = "petition_aggregator_local"
 
 
+#: environment variables for debugging a broken install
+TRACE_ENV = "PETITIONS_TRACE_HOOKS"
+ONLY_ENV = "PETITIONS_PLUGINS_ONLY"
+BLOCK_ENV = "PETITIONS_PLUGINS_BLOCK"
+
+
+def _names(variable: str) -> set[str]:
+    return {name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()}
+
+
 def make_plugin_manager(plugins_dir: str | Path | None = None) -> pluggy.PluginManager:
-    """A plugin manager with every installed plugin and those in `plugins_dir`, hooks checked."""
+    """A plugin manager with every installed plugin and those in `plugins_dir`, hooks checked.
+
+    `PETITIONS_PLUGINS_ONLY=a,b` loads only the named plugins, `PETITIONS_PLUGINS_BLOCK=a,b` skips
+    them (entry-point names, or `local:NAME` for the local folder); `PETITIONS_TRACE_HOOKS=1` prints
+    every hook call to stderr."""
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    only, blocked = _names(ONLY_ENV), _names(BLOCK_ENV)
+    installed = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    local = list(_local_plugin_modules(Path(plugins_dir))) if plugins_dir else []
+    unknown = (only | blocked) - installed - {name for name, _ in local}
+    if unknown:
+        raise PluginError(
+            f"{ONLY_ENV}/{BLOCK_ENV} name unknown plugins: {', '.join(sorted(unknown))}; "
+            f"installed: {', '.join(sorted(installed))}"
+        )
+    for name in installed | {name for name, _ in local}:
+        if name in blocked or (only and name not in only):
+            pm.set_blocked(name)
     pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-    if plugins_dir:
-        for name, module in _local_plugin_modules(Path(plugins_dir)):
+    for name, module in local:
+        if not pm.is_blocked(name):
             pm.register(module, name=name)
+    if os.environ.get(TRACE_ENV):
+        pm.trace.root.setwriter(lambda message: print(message, end="", file=sys.stderr))
+        pm.enable_tracing()
     pm.check_pending()
     return pm
 
@@ -86,7 +119,10 @@ class PlatformRegistry:
     ) -> PlatformRegistry:
         """Collect the platforms of every plugin, rejecting a name registered twice."""
         registry = cls(host_map)
+        trace = pm.trace.root.get("hook")
+        # each implementation is called on its own so that every platform is tied to its plugin
         for impl in pm.hook.register_platforms.get_hookimpls():
+            trace(f"register_platforms [{impl.plugin_name}]")
             impl.function(register=lambda p, plugin=impl.plugin_name: registry.add(p, plugin))
         for host, name in registry._host_map.items():
             if name not in registry._by_name:
@@ -103,6 +139,22 @@ class PlatformRegistry:
         name = getattr(platform, "name", "")
         if not name:
             raise PluginError(f"plugin {plugin!r} registered a platform without a name")
+        if platform.api_version not in (None, PLUGIN_API_VERSION):
+            raise PluginError(
+                f"plugin {plugin!r} (platform {name!r}) was written for plugin API v{platform.api_version}, "
+                f"but this petition-aggregator provides v{PLUGIN_API_VERSION}: install a release of the "
+                f"plugin made for v{PLUGIN_API_VERSION}, or a petition-aggregator that provides "
+                f"v{platform.api_version}"
+            )
+        if platform.api_version is None:
+            log.warning(
+                "plugin %r (platform %r) does not declare api_version; assuming v%d: add "
+                "`api_version = %d` to the platform class",
+                plugin,
+                name,
+                PLUGIN_API_VERSION,
+                PLUGIN_API_VERSION,
+            )
         existing = self._by_name.get(name)
         if existing is not None:
             raise PluginError(

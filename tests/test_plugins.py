@@ -201,3 +201,84 @@ def test_following_a_foreign_host_needs_a_platform_that_runs_there(tmp_path):
     accepted = follow(app, Entry("https://petitions.example.org/p/3"), platform_name="example")
     assert accepted.error is None and accepted.petition.url == "https://petitions.example.org/p/3"
     app.store.engine.dispose()
+
+
+def test_public_api_is_pinned():
+    import aggregator
+
+    assert sorted(aggregator.__all__) == [
+        "AggregatorError",
+        "Breakdown",
+        "ConfigError",
+        "Count",
+        "DataSource",
+        "FetchError",
+        "Health",
+        "LayoutChanged",
+        "NotThisPlatform",
+        "Outcome",
+        "OutcomeKind",
+        "PLUGIN_API_VERSION",
+        "ParseError",
+        "ParseResult",
+        "Platform",
+        "PluginError",
+        "Politeness",
+        "ResponseRecord",
+        "Status",
+        "Step",
+        "UnsupportedURL",
+        "__version__",
+        "hookimpl",
+        "parse_count",
+        "parse_local",
+        "to_utc",
+        "url_host",
+    ]
+    for name in aggregator.__all__:
+        assert hasattr(aggregator, name), name
+
+
+def test_plugin_written_for_another_api_version_is_refused(tmp_path):
+    folder = _local(tmp_path)
+    source = (
+        (folder / "example.py")
+        .read_text()
+        .replace('    name = "example"', '    name = "example"\n    api_version = 99')
+    )
+    (folder / "example.py").write_text(source)
+    with pytest.raises(
+        PluginError, match=r"written for plugin API v99, but this petition-aggregator provides v1"
+    ):
+        PlatformRegistry.from_plugins(make_plugin_manager(folder))
+
+
+def test_plugin_without_api_version_is_loaded_with_a_warning(tmp_path, caplog):
+    registry = PlatformRegistry.from_plugins(make_plugin_manager(_local(tmp_path)))
+    assert "example" in registry.names()
+    assert "does not declare api_version" in caplog.text
+
+
+def test_bundled_platforms_declare_the_current_api_version():
+    from aggregator import PLUGIN_API_VERSION
+
+    for entry in PlatformRegistry.from_plugins(make_plugin_manager()).entries():
+        assert entry.platform.api_version == PLUGIN_API_VERSION
+
+
+def test_only_and_block_select_plugins(tmp_path, monkeypatch):
+    monkeypatch.setenv("PETITIONS_PLUGINS_ONLY", "uk_parliament,local:example")
+    registry = PlatformRegistry.from_plugins(make_plugin_manager(_local(tmp_path)))
+    assert registry.names() == ["example", "uk-parliament"]
+    monkeypatch.delenv("PETITIONS_PLUGINS_ONLY")
+    monkeypatch.setenv("PETITIONS_PLUGINS_BLOCK", "change_org")
+    assert "change-org" not in PlatformRegistry.from_plugins(make_plugin_manager()).names()
+    monkeypatch.setenv("PETITIONS_PLUGINS_BLOCK", "chnage_org")
+    with pytest.raises(PluginError, match="unknown plugins: chnage_org"):
+        make_plugin_manager()
+
+
+def test_hook_calls_can_be_traced(monkeypatch, capsys):
+    monkeypatch.setenv("PETITIONS_TRACE_HOOKS", "1")
+    PlatformRegistry.from_plugins(make_plugin_manager())
+    assert "register_platforms" in capsys.readouterr().err

@@ -52,6 +52,7 @@ class ChangeOrg(Platform):
     `/p/*/sign` are disallowed by robots.txt and never requested."""
 
     name: ClassVar[str] = "change-org"
+    api_version: ClassVar[int | None] = 1
     hosts: ClassVar[tuple[str, ...]] = HOSTS
     #: short links are claimed only to explain which URL to paste instead
     url_patterns: ClassVar[tuple[str, ...]] = (r"(?i)^(?:https?:)?//(?:www\.)?chng\.it(?:[/:?#]|$)",)

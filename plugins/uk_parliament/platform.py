@@ -56,6 +56,7 @@ class UKParliament(Platform):
     """petition.parliament.uk: one JSON request per poll (`/petitions/{id}.json`)."""
 
     name: ClassVar[str] = "uk-parliament"
+    api_version: ClassVar[int | None] = 1
     hosts: ClassVar[tuple[str, ...]] = (HOST, f"www.{HOST}")
     parser_version: ClassVar[str] = "1"
     timezone: ClassVar[str] = "Europe/London"

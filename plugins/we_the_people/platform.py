@@ -57,6 +57,7 @@ class WeThePeople(Platform):
     """petitions.whitehouse.gov via the archived v1 API: one JSON request per poll."""
 
     name: ClassVar[str] = "we-the-people"
+    api_version: ClassVar[int | None] = 1
     hosts: ClassVar[tuple[str, ...]] = (API_HOST, SITE_HOST, ARCHIVE_HOST)
     parser_version: ClassVar[str] = "1"
     timezone: ClassVar[str] = "UTC"
