@@ -63,6 +63,9 @@ def test_every_hook_is_documented_and_tested():
     assert hook_names() == ["register_commands", "register_platforms"]
     for name in hook_names():
         assert re.search(rf"^## {name}$", docs, re.M), f"docs/hooks.md has no section for {name}"
+        section = docs.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
+        for part in ("**Signature:**", "**Arguments:**", "**Example:**", "**Bundled plugins using it:**"):
+            assert part in section, f"docs/hooks.md section {name} lacks {part}"
         assert f"def test_hook_{name}" in tests, f"no test named test_hook_{name}"
 
 
