@@ -25,6 +25,7 @@ from .errors import AggregatorError
 from .following import Entry, Followed, follow, import_file, resolve
 from .pipeline import poll_many
 from .plugins import PlatformRegistry, make_plugin_manager
+from .recording import record
 from .records import ResponseRecord
 from .scheduler import Scheduler
 from .store import PollRecord
@@ -277,6 +278,9 @@ def demo(rounds: int, keep: Path | None) -> None:
     from .demo import run_demo
 
     asyncio.run(run_demo(console, rounds=rounds, keep=keep))
+
+
+cli.add_command(record)
 
 
 def _plugins_dir_from(argv: list[str]) -> str | None:
