@@ -25,7 +25,7 @@ from .errors import AggregatorError
 from .following import Entry, Followed, follow, import_file, resolve
 from .pipeline import poll_many
 from .plugins import PlatformRegistry, make_plugin_manager
-from .recording import record
+from .recording import record as record_command
 from .records import ResponseRecord
 from .scheduler import Scheduler
 from .store import PollRecord
@@ -280,7 +280,7 @@ def demo(rounds: int, keep: Path | None) -> None:
     asyncio.run(run_demo(console, rounds=rounds, keep=keep))
 
 
-cli.add_command(record)
+cli.add_command(record_command)
 
 
 def _plugins_dir_from(argv: list[str]) -> str | None:
