@@ -3,10 +3,7 @@ round after round, through the real fetcher, pipeline and storage, then summaris
 
 from __future__ import annotations
 
-import hashlib
-import re
 import tempfile
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,51 +16,20 @@ from .app import App
 from .cases import RecordedCase, load_cases
 from .config import FetchSettings, PlatformSettings, Settings
 from .following import Entry, follow
-from .localserver import LocalServer, Reply, Seen
+from .localserver import LocalServer
 from .pipeline import poll_many
-from .platform import Platform, url_host
+from .platform import Platform
 from .plugins import PlatformRegistry, make_plugin_manager
-from .records import ResponseRecord
+from .testing_replay import poll_problem, serve_case
 
 #: recorded cases per platform replayed by the demo, at most
 CASES_PER_PLATFORM = 5
 DEMO_ROBOTS = b"User-agent: *\nDisallow: /api-proxy/\nDisallow: /p/*/sign\n"
 
 
-@dataclass
-class ReplayedPage:
-    """One recorded response served by the demo server, its count moving with the round."""
-
-    record: ResponseRecord
-    base: int | None
-    step: int
-    server_round: list[int]
-
-    def body(self) -> bytes:
-        if self.base is None or not self.step:
-            return self.record.body
-        count = self.base + self.step * self.server_round[0]
-        text = self.record.body.decode("utf-8")
-        for old, new in ((f"{self.base:,}", f"{count:,}"), (str(self.base), str(count))):
-            text = re.sub(rf"(?<!\d)(?<!\d[.,]){re.escape(old)}(?!\d|[.,]\d)", new, text)
-        return text.encode("utf-8")
-
-    def reply(self, seen: Seen) -> Reply:
-        body = self.body()
-        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-        if seen.headers.get("if-none-match") == etag:
-            return Reply(304, b"", {"ETag": etag})
-        headers = {k: v for k, v in self.record.headers.items() if k in ("content-type", "cache-control")}
-        return Reply(self.record.status, body, {**headers, "ETag": etag})
-
-
 def _usable(platform: Platform, case: RecordedCase) -> bool:
     """A case the demo can replay: it parses cleanly and starts where the platform's plan starts."""
-    if "error" in case.expected:
-        return False
-    first = case.records[0]
-    state = dict(case.meta.get("state") or {})
-    return platform.plan(first.external_id, state).url == first.url and not state
+    return "error" not in case.expected and poll_problem(platform, case) is None
 
 
 def _chosen(registry: PlatformRegistry) -> list[tuple[Platform, RecordedCase]]:
@@ -75,21 +41,6 @@ def _chosen(registry: PlatformRegistry) -> list[tuple[Platform, RecordedCase]]:
                 by_status.setdefault(str(case.expected.get("status")), case)
         chosen += [(entry.platform, case) for case in list(by_status.values())[:CASES_PER_PLATFORM]]
     return chosen
-
-
-def _serve(server: LocalServer, case: RecordedCase, server_round: list[int]) -> None:
-    base = case.expected.get("supporters")
-    growing = case.expected.get("status") == "open" and isinstance(base, int)
-    for record in case.records:
-        page = ReplayedPage(record, base if growing else None, max(7, (base or 0) // 300), server_round)
-        if record.final_url != record.url:
-            moved = Reply(301, b"", {"Location": record.final_url})
-            server.route(_path(record.url), moved, host=url_host(record.url))
-        server.route(_path(record.final_url), page.reply, host=url_host(record.final_url))
-
-
-def _path(url: str) -> str:
-    return "/" + url.split("://", 1)[-1].split("/", 1)[-1] if "/" in url.split("://", 1)[-1] else "/"
 
 
 def _settings(folder: Path, server: LocalServer, registry: PlatformRegistry, hosts: set[str]) -> Settings:
@@ -109,12 +60,9 @@ async def run_demo(console: Console, rounds: int = 4, keep: Path | None = None) 
     server_round = [0]
     with LocalServer() as server, tempfile.TemporaryDirectory(prefix="petitions-demo-") as tmp:
         folder = keep.parent if keep else Path(tmp)
-        hosts = {url_host(r.url) for _, case in chosen for r in case.records}
-        hosts |= {url_host(r.final_url) for _, case in chosen for r in case.records}
-        for host in hosts:
-            server.route("/robots.txt", Reply(200, DEMO_ROBOTS, {"Content-Type": "text/plain"}), host=host)
+        hosts: set[str] = set()
         for _, case in chosen:
-            _serve(server, case, server_round)
+            hosts |= set(serve_case(server, case, robots=DEMO_ROBOTS, server_round=server_round))
         settings = _settings(folder, server, registry, hosts)
         if keep:
             settings = settings.model_copy(update={"database_url": f"sqlite:///{keep}"})
