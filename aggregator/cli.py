@@ -27,6 +27,7 @@ from .pipeline import poll_many
 from .plugins import PlatformRegistry, make_plugin_manager
 from .recording import record as record_command
 from .records import ResponseRecord
+from .scaffold import new_platform
 from .scheduler import Scheduler
 from .store import PollRecord
 from .views import petition_detail, petitions_table, plugins_table
@@ -281,6 +282,7 @@ def demo(rounds: int, keep: Path | None) -> None:
 
 
 cli.add_command(record_command)
+cli.add_command(new_platform)
 
 
 def _plugins_dir_from(argv: list[str]) -> str | None:
