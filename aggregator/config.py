@@ -87,6 +87,21 @@ class PlatformSettings(_Section):
     concurrency: int | None = Field(None, ge=1)
     spacing: Duration | None = None
     headers: dict[str, str] = {}
+    #: secret request headers: header name -> the environment variable holding its value
+    headers_env: dict[str, str] = {}
+
+    def request_headers(self) -> dict[str, str]:
+        """The opt-in headers, secret ones read from the environment now (never from the TOML)."""
+        found = dict(self.headers)
+        for header, variable in self.headers_env.items():
+            value = os.environ.get(variable)
+            if value is None:
+                raise ConfigError(
+                    f"header {header!r} is to be read from the environment variable {variable}, "
+                    "which is not set: set it where the aggregator runs"
+                )
+            found[header] = value
+        return found
 
 
 class Settings(_Section):

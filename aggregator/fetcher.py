@@ -165,7 +165,7 @@ class Fetcher:
         call = _Call(
             platform.name,
             self._settings.politeness(platform),
-            dict(self._settings.platform(platform.name).headers),
+            self._settings.platform(platform.name).request_headers(),
         )
         # a plugin cannot change who we say we are; the user can, per platform, in the config
         headers = {k: v for k, v in step.headers.items() if k.lower() != "user-agent"} | call.headers

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .config import FetchSettings
-from .errors import FetchError, LayoutChanged, NotThisPlatform
+from .errors import ConfigError, FetchError, LayoutChanged, NotThisPlatform
 from .vocabulary import Health
 
 #: polls of one host inside the window, all failing, before the host counts as down
@@ -29,6 +29,8 @@ def classify(error: Exception) -> Verdict:
     """The health a failed poll puts a petition in, with a reason a person can act on."""
     if isinstance(error, FetchError):
         return Verdict(Health(error.health), str(error), error.retry_after)
+    if isinstance(error, ConfigError):
+        return Verdict(Health.BLOCKED, f"our configuration stops this poll: {error}")
     if isinstance(error, NotThisPlatform):
         return Verdict(
             Health.LAYOUT_CHANGED,

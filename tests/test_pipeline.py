@@ -188,3 +188,25 @@ async def test_a_plugin_crash_is_a_layout_change_not_a_crash(app, site, clock, m
     assert record.health.value == "layout_changed"
     assert "uk-parliament plugin failed" in record.health_reason and "KeyError" in record.health_reason
     assert _rows(app, petition.id) == []
+
+
+async def test_secret_headers_come_from_the_environment(tmp_path, local_server, clock, monkeypatch):
+    Site(local_server)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'p.db'}",
+        fetch=FetchSettings(host_overrides=local_server.overrides(HOST), retries=0),
+        platforms={
+            "uk-parliament": PlatformSettings(spacing=timedelta(0), headers_env={"X-Token": "UK_TOKEN"})
+        },
+    )
+    app = App.open(settings, clock=clock)
+    try:
+        follow(app, Entry(URL))
+        missing = await _poll(app, clock)
+        assert missing.health.value == "blocked" and "UK_TOKEN" in missing.health_reason
+        monkeypatch.setenv("UK_TOKEN", "s3cret")
+        clock.advance(timedelta(days=1))
+        assert (await _poll(app, clock)).health.value == "ok"
+        assert local_server.seen(PATH)[-1].headers["x-token"] == "s3cret"
+    finally:
+        await app.aclose()
