@@ -44,13 +44,19 @@ class App:
     ) -> App:
         """Load the plugins, open (and migrate) the database."""
         pm = plugin_manager or make_plugin_manager(settings.plugins_dir or None)
-        registry = PlatformRegistry.from_plugins(pm, settings.hosts)
+        registry = PlatformRegistry.from_plugins(pm, settings.host_map())
         unknown = sorted(set(settings.platforms) - set(registry.names()))
         if unknown:
             raise ConfigError(
                 f"{settings.source}: [platforms.{unknown[0]}] names no loaded platform; "
                 f"loaded platforms: {', '.join(registry.names())}"
             )
+        for name, extractor in settings.extractors.items():
+            if extractor.platform not in registry.names():
+                raise ConfigError(
+                    f"{settings.source}: [extractors.{name}] platform = {extractor.platform!r} is not "
+                    "loaded; use generic or signature-list"
+                )
         store = Store(make_engine(settings.database_url))
         return cls(settings, clock or SystemClock(), pm, registry, store, transport)
 

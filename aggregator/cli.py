@@ -24,6 +24,7 @@ from .config import Settings, load_settings, parse_duration
 from .errors import AggregatorError
 from .following import Entry, Followed, follow, import_file, resolve
 from .pipeline import poll_many
+from .platform import url_host
 from .plugins import PlatformRegistry, make_plugin_manager
 from .recording import record as record_command
 from .records import ResponseRecord
@@ -113,14 +114,23 @@ def _report(outcomes: list[Followed]) -> int:
 @click.option(
     "--platform", "platform_name", help="Treat the URLs as this platform's (for hosts it does not know)."
 )
+@click.option(
+    "--extractor", help="Read the pages with this named extractor of the config ([extractors.NAME])."
+)
 @click.pass_context
 @reports_errors
 def add(
-    ctx: click.Context, urls: tuple[str, ...], tags: tuple[str, ...], interval: Any, platform_name: str | None
+    ctx: click.Context,
+    urls: tuple[str, ...],
+    tags: tuple[str, ...],
+    interval: Any,
+    platform_name: str | None,
+    extractor: str | None,
 ) -> None:
     """Follow one or more petitions by URL."""
     app = _app(ctx)
-    failed = _report([follow(app, Entry(url, tags, interval), platform_name) for url in urls])
+    entries = [Entry(url, tags, interval, extractor=extractor) for url in urls]
+    failed = _report([follow(app, entry, platform_name) for entry in entries])
     if failed:
         sys.exit(1)
 
@@ -236,7 +246,7 @@ def plugins(ctx: click.Context) -> None:
     """List the loaded platforms, the plugin behind each and their data sources."""
     settings = _settings(ctx)
     registry = PlatformRegistry.from_plugins(
-        make_plugin_manager(settings.plugins_dir or None), settings.hosts
+        make_plugin_manager(settings.plugins_dir or None), settings.host_map()
     )
     console.print(plugins_table(registry))
 
@@ -246,15 +256,32 @@ def plugins(ctx: click.Context) -> None:
 @click.option("--url", required=True, help="The URL the body was fetched from.")
 @click.option("--status", default=200, show_default=True, help="The HTTP status that came with it.")
 @click.option("--final-url", help="The URL after redirects (default: --url).")
+@click.option(
+    "--platform", "platform_name", help="Read it as this platform's response (default: from the URL)."
+)
+@click.option("--extractor", help="Read it with this named extractor of the config ([extractors.NAME]).")
 @click.pass_context
 @reports_errors
-def parse(ctx: click.Context, file: Path, url: str, status: int, final_url: str | None) -> None:
+def parse(
+    ctx: click.Context,
+    file: Path,
+    url: str,
+    status: int,
+    final_url: str | None,
+    platform_name: str | None,
+    extractor: str | None,
+) -> None:
     """Parse a saved response body as if fetched from URL; print the normalized result as JSON."""
     settings = _settings(ctx)
     registry = PlatformRegistry.from_plugins(
-        make_plugin_manager(settings.plugins_dir or None), settings.hosts
+        make_plugin_manager(settings.plugins_dir or None), settings.host_map()
     )
-    platform = registry.for_url(url)
+    if extractor:
+        platform_name = settings.extractors[extractor].platform if extractor in settings.extractors else None
+        settings.extractor_state(extractor)  # an unknown name is a clear error
+    platform = registry.get(platform_name) if platform_name else registry.for_url(url)
+    if platform.uses_extractors and not extractor:
+        extractor = settings.extractor_for(url_host(url))
     external_id = platform.external_id(url)
     record = ResponseRecord(
         url=url,
@@ -263,6 +290,7 @@ def parse(ctx: click.Context, file: Path, url: str, status: int, final_url: str 
         headers={},
         body=file.read_bytes(),
         external_id=external_id,
+        state=settings.extractor_state(extractor),
     )
     result = replay(platform, [record], external_id)
     click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))

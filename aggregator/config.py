@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .errors import ConfigError
 from .platform import Platform, Politeness
+from .records import EXTRACTOR_STATE
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -104,6 +105,57 @@ class PlatformSettings(_Section):
         return found
 
 
+_COUNT_SOURCES = ("count_css", "count_regex", "count_json", "count_jsonld")
+_STATUSES = ("pending", "open", "closed", "victory", "rejected", "removed", "unknown")
+
+
+class ExtractorSettings(_Section):
+    """A named description of where a page keeps its numbers, for the configurable platforms.
+
+    `generic` reads one count with exactly one of `count_css`, `count_regex` (its first group),
+    `count_json` (a JSON path such as `$.data.count`) or `count_jsonld` (schema.org
+    InteractionCounter); `signature-list` counts the `rows_css` elements over pages."""
+
+    platform: str = "generic"
+    hosts: list[str] = []
+    count_css: str | None = None
+    count_regex: str | None = None
+    count_json: str | None = None
+    count_jsonld: bool = False
+    title_css: str | None = None
+    status_css: str | None = None
+    status_regex: str | None = None
+    status_map: dict[str, str] = {}
+    goal_css: str | None = None
+    goal_regex: str | None = None
+    goal_json: str | None = None
+    rows_css: str | None = None
+    next_css: str | None = None
+    page_param: str = "page"
+    first_page: int = Field(0, ge=0)
+    max_pages: int = Field(200, ge=1)
+
+    def model_post_init(self, __context: Any) -> None:
+        for name in ("count_regex", "status_regex", "goal_regex"):
+            pattern = getattr(self, name)
+            if pattern is not None:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"{name} is not a valid regular expression: {exc}") from None
+        for word, status in self.status_map.items():
+            if status not in _STATUSES:
+                raise ValueError(f"status_map[{word!r}] = {status!r}: use one of {', '.join(_STATUSES)}")
+        given = [name for name in _COUNT_SOURCES if getattr(self, name)]
+        if self.platform == "signature-list":
+            if not self.rows_css:
+                raise ValueError("a signature-list extractor needs rows_css (one element per signer)")
+        elif len(given) != 1:
+            raise ValueError(
+                f"give exactly one of {', '.join(_COUNT_SOURCES)} (got {', '.join(given) or 'none'})"
+            )
+
+
 class Settings(_Section):
     database_url: str = "sqlite:///petitions.db"
     contact: str = ""
@@ -113,6 +165,7 @@ class Settings(_Section):
     storage: StorageSettings = StorageSettings()
     hosts: dict[str, str] = {}
     platforms: dict[str, PlatformSettings] = {}
+    extractors: dict[str, ExtractorSettings] = {}
     source: str = Field("built-in defaults", exclude=True)
 
     def user_agent(self, version: str) -> str:
@@ -123,6 +176,29 @@ class Settings(_Section):
     def platform(self, name: str) -> PlatformSettings:
         """The options of one platform, defaults when the config has none."""
         return self.platforms.get(name, PlatformSettings())
+
+    def host_map(self) -> dict[str, str]:
+        """Hosts sent to a platform: the `[hosts]` table and the hosts of every named extractor."""
+        mapped = {host.lower(): ex.platform for ex in self.extractors.values() for host in ex.hosts}
+        mapped.update({host.lower(): name for host, name in self.hosts.items()})
+        return mapped
+
+    def extractor_for(self, host: str) -> str | None:
+        """The name of the extractor that lists a host, if any."""
+        for name, extractor in self.extractors.items():
+            if host.lower() in (h.lower() for h in extractor.hosts):
+                return name
+        return None
+
+    def extractor_state(self, name: str | None) -> dict[str, Any]:
+        """The state entry that hands a named extractor's current definition to its platform."""
+        if name is None:
+            return {}
+        extractor = self.extractors.get(name)
+        if extractor is None:
+            defined = ", ".join(sorted(self.extractors)) or "none"
+            raise ConfigError(f"{self.source}: no [extractors.{name}] section (defined: {defined})")
+        return {EXTRACTOR_STATE: extractor.model_dump(mode="json")}
 
     def politeness(self, platform: Platform) -> Politeness:
         """A platform's per-host budget, with `concurrency` / `spacing` from its config section."""

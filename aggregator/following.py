@@ -6,7 +6,7 @@ import csv
 import io
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +25,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     interval: timedelta | None = None
     where: str = ""
+    extractor: str | None = None
 
 
 @dataclass
@@ -42,7 +43,19 @@ def follow(app: App, entry: Entry, platform_name: str | None = None) -> Followed
     """Add one petition (or update its tags and interval); errors are returned, not raised."""
     try:
         url = entry.url.strip()
-        platform = app.registry.get(platform_name) if platform_name else app.registry.for_url(url)
+        extractor = entry.extractor
+        if extractor:
+            app.settings.extractor_state(extractor)  # an unknown name is a clear error
+            platform = app.registry.get(app.settings.extractors[extractor].platform)
+        else:
+            platform = app.registry.get(platform_name) if platform_name else app.registry.for_url(url)
+        if platform.uses_extractors and not extractor:
+            extractor = app.settings.extractor_for(url_host(url))
+            if extractor is None:
+                raise UnsupportedURL(
+                    f"{platform.name} reads pages as a named extractor says: add [extractors.NAME] with "
+                    f'hosts = ["{url_host(url)}"] to the config, or pass --extractor NAME'
+                )
         external_id = platform.external_id(url)
         canonical = platform.canonical_url(external_id)
         if not platform.claims(url) and _bare_host(canonical) != _bare_host(url):
@@ -63,6 +76,7 @@ def follow(app: App, entry: Entry, platform_name: str | None = None) -> Followed
             now=app.clock.now(),
             tags=entry.tags,
             interval=entry.interval,
+            extractor=extractor if platform.uses_extractors else None,
         )
         return outcome
     except AggregatorError as exc:
@@ -96,7 +110,13 @@ def _csv_entries(path: Path, text: str) -> Iterable[Entry | Followed]:
     for row in reader:
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         where = f"{path}:{reader.line_num}"
-        yield _entry(where, row.get("url", ""), row.get("tags", "").split(";"), row.get("interval", ""))
+        yield _entry(
+            where,
+            row.get("url", ""),
+            row.get("tags", "").split(";"),
+            row.get("interval", ""),
+            row.get("extractor"),
+        )
 
 
 def _toml_entries(path: Path, text: str) -> Iterable[Entry | Followed]:
@@ -118,16 +138,22 @@ def _toml_entries(path: Path, text: str) -> Iterable[Entry | Followed]:
             str(table.get("url", "")),
             tags if isinstance(tags, list) else [str(tags)],
             str(table.get("interval", "")),
+            str(table["extractor"]) if table.get("extractor") else None,
         )
 
 
-def _entry(where: str, url: str, tags: list[str], interval: str) -> Entry | Followed:
-    entry = Entry(url=url, tags=tuple(t.strip() for t in tags if str(t).strip()), where=where)
+def _entry(where: str, url: str, tags: list[str], interval: str, extractor: str | None) -> Entry | Followed:
+    entry = Entry(
+        url=url,
+        tags=tuple(t.strip() for t in tags if str(t).strip()),
+        where=where,
+        extractor=extractor or None,
+    )
     if not url:
         return Followed(entry, error=f"{where}: no url")
     if interval:
         try:
-            entry = Entry(url, entry.tags, parse_duration(interval), where)
+            entry = replace(entry, interval=parse_duration(interval))
         except ValueError as exc:
             return Followed(entry, error=f"{where}: {exc}")
     return entry

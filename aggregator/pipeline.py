@@ -14,7 +14,7 @@ from .errors import AggregatorError, LayoutChanged
 from .health import SITE_DOWN_WINDOW, Verdict, classify, escalate, next_check_at
 from .normalize import normalize
 from .platform import parse_safely, url_host
-from .records import ParseResult
+from .records import EXTRACTOR_STATE, ParseResult, Step
 from .store import FetchMemory, PollRecord, PollTask
 from .vocabulary import Health
 
@@ -31,13 +31,15 @@ async def poll(app: App, task: PollTask) -> PollRecord:
     started = app.clock.monotonic()
     interval = app.interval(platform, task.interval)
     state: dict[str, Any] = dict(task.state)
-    step = platform.plan(task.external_id, state)
     merged = ParseResult()
     memory: FetchMemory | None = None
     http_status: int | None = None
     attempts = 0
     unchanged = False
+    step = Step(task.url)
     try:
+        state.update(app.settings.extractor_state(task.extractor))
+        step = platform.plan(task.external_id, state)
         for _ in range(MAX_STEPS):
             known = task.validators
             conditional = known.url == step.url and known.parser_version == platform.parser_version
@@ -89,7 +91,7 @@ async def poll(app: App, task: PollTask) -> PollRecord:
             parser_version=platform.parser_version,
             endpoint=step.url,
             validators=memory,
-            state=state,
+            state={k: v for k, v in state.items() if k != EXTRACTOR_STATE},
             breakdowns_due=_breakdowns_due(app, task, now),
         )
     except AggregatorError as exc:

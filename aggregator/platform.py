@@ -49,6 +49,9 @@ class Platform:
     min_interval: ClassVar[timedelta] = timedelta(minutes=15)
     politeness: ClassVar[Politeness] = Politeness()
     data_sources: ClassVar[tuple[DataSource, ...]] = ()
+    #: True for platforms that read pages as a named extractor of the config says (generic,
+    #: signature-list): they claim the hosts listed in those extractors rather than their own
+    uses_extractors: ClassVar[bool] = False
     #: states this platform cannot have, for the contract suite (e.g. "victory" for parliaments)
     states_not_applicable: ClassVar[tuple[str, ...]] = ()
 

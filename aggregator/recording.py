@@ -274,7 +274,7 @@ def record_case(
     url = url.strip()
     if registry is None:
         registry = PlatformRegistry.from_plugins(
-            make_plugin_manager(settings.plugins_dir or None), settings.hosts
+            make_plugin_manager(settings.plugins_dir or None), settings.host_map()
         )
     platform, external_id = resolve(registry, url, platform_name)
     petition_url = _petition_url(platform, external_id, url)

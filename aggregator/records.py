@@ -11,6 +11,9 @@ from .vocabulary import Status
 
 Evidence = Literal["verified", "documented", "inferred"]
 
+#: the per-petition state key under which configurable platforms receive their named extractor
+EXTRACTOR_STATE = "extractor"
+
 
 @dataclass(frozen=True, slots=True)
 class DataSource:

@@ -37,6 +37,7 @@ class PollTask:
     external_id: str
     url: str
     state: dict[str, Any]
+    extractor: str | None
     interval: timedelta | None
     previous: PreviousObservation | None
     validators: FetchMemory
@@ -92,6 +93,7 @@ class Store(StoreReads):
         now: datetime,
         tags: Iterable[str] = (),
         interval: timedelta | None = None,
+        extractor: str | None = None,
     ) -> tuple[Petition, bool]:
         """Add a petition, or update the tags and interval of the one already followed.
 
@@ -109,6 +111,8 @@ class Store(StoreReads):
                 session.flush()
             if interval is not None:
                 petition.interval_seconds = int(interval.total_seconds())
+            if extractor is not None:
+                petition.extractor = extractor
             assert petition.id is not None
             existing = set(
                 session.exec(select(PetitionTag.tag).where(PetitionTag.petition_id == petition.id))
@@ -183,6 +187,7 @@ class Store(StoreReads):
                     external_id=petition.external_id,
                     url=petition.url,
                     state=dict(petition.state or {}),
+                    extractor=petition.extractor,
                     interval=timedelta(seconds=petition.interval_seconds)
                     if petition.interval_seconds
                     else None,

@@ -58,6 +58,8 @@ class Petition(SQLModel, table=True):
     created_at: datetime = _time()
     last_breakdown_at: datetime | None = _time(default=None, nullable=True)
     state: dict[str, Any] = _json()
+    #: the named extractor of the config used by configurable platforms (generic, signature-list)
+    extractor: str | None = Field(default=None, max_length=64)
 
 
 class PetitionTag(SQLModel, table=True):
