@@ -15,7 +15,16 @@ from .errors import (
 )
 from .hookspecs import hookimpl
 from .platform import PLUGIN_API_VERSION, Platform, Politeness, url_host
-from .records import Breakdown, DataSource, Outcome, ParseResult, ResponseRecord, Step
+from .records import (
+    Breakdown,
+    DataSource,
+    ListedPetition,
+    Listing,
+    Outcome,
+    ParseResult,
+    ResponseRecord,
+    Step,
+)
 from .times import parse_local, to_utc
 from .vocabulary import Health, OutcomeKind, Status
 
@@ -31,6 +40,8 @@ __all__ = [
     "FetchError",
     "Health",
     "LayoutChanged",
+    "ListedPetition",
+    "Listing",
     "NotThisPlatform",
     "Outcome",
     "OutcomeKind",

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from .errors import LayoutChanged, ParseError, UnsupportedURL
-from .records import DataSource, ParseResult, ResponseRecord, Step
+from .records import DataSource, Listing, ParseResult, ResponseRecord, Step
 
 #: the version of the plugin contract (this module, records, hooks) that this release provides;
 #: raised when a change would break existing plugins
@@ -79,6 +79,16 @@ class Platform:
     def parse(self, response: ResponseRecord) -> ParseResult:
         """Read one response. Pure: no I/O, no clock. Raise `NotThisPlatform` or `LayoutChanged`."""
         raise NotImplementedError
+
+    def discovery(self, query: Mapping[str, str]) -> Step:
+        """The first list page for `petitions discover` (query: `state` and platform filters).
+
+        Platforms without a list of petitions keep this default, which says so."""
+        raise UnsupportedURL(f"{self.name} has no petition list to discover from")
+
+    def parse_listing(self, response: ResponseRecord) -> Listing:
+        """The petitions on one list page and the step to the next page. Pure, like `parse`."""
+        raise UnsupportedURL(f"{self.name} has no petition list to discover from")
 
     def unsupported(self, url: str, expected: str) -> UnsupportedURL:
         """An error for a URL on this platform's host that is not a petition page."""

@@ -116,3 +116,20 @@ class ParseResult:
             gone=self.gone or earlier.gone,
             state=state or None,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPetition:
+    """One petition found on a platform's list page (discovery)."""
+
+    url: str
+    supporters: int | None = None
+    status: Status | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What one list page holds, and the step to the next page if there is one."""
+
+    items: tuple[ListedPetition, ...]
+    next_step: Step | None = None

@@ -126,3 +126,18 @@ def plugins_table(registry: PlatformRegistry) -> Table:
             escape("\n".join(f"{s.name} ({s.evidence})" for s in platform.data_sources)),
         )
     return table
+
+
+def platforms_markdown(registry: PlatformRegistry, bundled_only: bool = False) -> str:
+    """The README's table of supported platforms, made from the registry (`petitions plugins --markdown`)."""
+    lines = ["| platform | hosts | data sources (evidence) |", "|---|---|---|"]
+    for entry in registry.entries():
+        platform = entry.platform
+        if bundled_only and not type(platform).__module__.startswith("aggregator_plugins."):
+            continue
+        hosts = ", ".join(f"`{h}`" for h in platform.hosts) or (
+            "hosts named in the config's extractors" if platform.uses_extractors else "URL patterns"
+        )
+        sources = "; ".join(f"{s.name} ({s.evidence})" for s in platform.data_sources)
+        lines.append(f"| `{platform.name}` | {hosts} | {sources} |")
+    return "\n".join(lines) + "\n"

@@ -218,6 +218,8 @@ def test_public_api_is_pinned():
         "FetchError",
         "Health",
         "LayoutChanged",
+        "ListedPetition",
+        "Listing",
         "NotThisPlatform",
         "Outcome",
         "OutcomeKind",
