@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
@@ -133,3 +133,8 @@ class Listing:
 
     items: tuple[ListedPetition, ...]
     next_step: Step | None = None
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[str, int | None, str | None]], next_step: Step | None) -> Listing:
+        """A listing from (url, supporters, canonical status word) tuples."""
+        return cls(tuple(ListedPetition(u, n, Status(s) if s else None) for u, n, s in entries), next_step)

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from aggregator import (
     DataSource,
     LayoutChanged,
+    Listing,
     NotThisPlatform,
     OutcomeKind,
     ParseResult,
@@ -96,6 +97,18 @@ class UKParliament(Platform):
     )
 
     # -- URLs ---------------------------------------------------------------------------------
+
+    def discovery(self, query: Mapping[str, str]) -> Step:
+        """The first list page for `petitions discover` (see discovery.py)."""
+        from .discovery import discovery_step  # discovery.py builds on this module
+
+        return discovery_step(query)
+
+    def parse_listing(self, response: ResponseRecord) -> Listing:
+        """The petitions of one list page and the next page's step (see discovery.py)."""
+        from .discovery import parse_listing
+
+        return Listing.of(*parse_listing(response))
 
     def external_id(self, url: str) -> str:
         text = url.strip()
