@@ -53,6 +53,13 @@ SIGNATURES: tuple[Signature, ...] = (
         body=("/cdn-cgi/challenge-platform",),
         statuses=BLOCKING_STATUSES,
     ),
+    Signature(
+        "Vercel",
+        "x-vercel-mitigated: challenge header",
+        header="x-vercel-mitigated",
+        header_value="challenge",
+    ),
+    Signature("Vercel", '"Vercel Security Checkpoint" page', title="vercel security checkpoint"),
     Signature("DataDome", "captcha-delivery.com page", body=("captcha-delivery.com",)),
     Signature(
         "DataDome", "redirect to captcha-delivery.com", header="location", header_value="captcha-delivery.com"

@@ -611,3 +611,12 @@ async def test_plugin_cannot_change_the_user_agent_but_config_can(local_server: 
     first, second = local_server.seen("/petitions/1")
     assert first.headers["user-agent"].startswith("petition-aggregator/")
     assert second.headers["user-agent"] == "Mozilla/5.0 (opt-in)"
+
+
+def test_vercel_checkpoint_is_a_challenge() -> None:
+    from aggregator.challenges import detect_challenge
+
+    assert detect_challenge(429, {"x-vercel-mitigated": "challenge"}, b"") is not None
+    page = b"<html><head><title>Vercel Security Checkpoint</title></head><body></body></html>"
+    assert "Vercel" in (detect_challenge(429, {}, page) or "")
+    assert detect_challenge(200, {}, b"<html><title>Stop the mine</title></html>") is None
