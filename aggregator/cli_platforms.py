@@ -98,6 +98,9 @@ def plugins(ctx: click.Context, markdown: bool) -> None:
     "--platform", "platform_name", help="Read it as this platform's response (default: from the URL)."
 )
 @click.option("--extractor", help="Read it with this named extractor of the config ([extractors.NAME]).")
+@click.option(
+    "--petition-url", help="The petition's own URL, when FILE answers a follow-up request (a count API)."
+)
 @click.pass_context
 @reports_errors
 def parse(
@@ -108,6 +111,7 @@ def parse(
     final_url: str | None,
     platform_name: str | None,
     extractor: str | None,
+    petition_url: str | None,
 ) -> None:
     """Parse a saved response body as if fetched from URL; print the normalized result as JSON."""
     settings = settings_of(ctx)
@@ -117,10 +121,11 @@ def parse(
     if extractor:
         platform_name = settings.extractors[extractor].platform if extractor in settings.extractors else None
         settings.extractor_state(extractor)  # an unknown name is a clear error
-    platform = registry.get(platform_name) if platform_name else registry.for_url(url)
+    petition_url = petition_url or url
+    platform = registry.get(platform_name) if platform_name else registry.for_url(petition_url)
     if platform.uses_extractors and not extractor:
-        extractor = settings.extractor_for(url_host(url))
-    external_id = platform.external_id(url)
+        extractor = settings.extractor_for(url_host(petition_url))
+    external_id = platform.external_id(petition_url)
     record = ResponseRecord(
         url=url,
         final_url=final_url or url,

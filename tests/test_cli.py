@@ -162,3 +162,18 @@ def test_scraped_titles_print_as_written(run, tmp_path):
     engine.dispose()
     assert "[red]Free[/red] <script>x</script>" in run("show", "1").output
     assert "[red]Free[/red]" in run("list").output
+
+
+def test_parse_a_follow_up_body_with_the_petition_url(run, tmp_path):
+    body = tmp_path / "count.json"
+    body.write_text('{"signature_count": 4321}')
+    result = run(
+        "parse",
+        str(body),
+        "--url",
+        "https://petition.parliament.uk/petitions/5/count.json",
+        "--petition-url",
+        "https://petition.parliament.uk/petitions/5",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["supporters"] == 4321
