@@ -43,6 +43,10 @@ class OutcomeKind(StrEnum):
     REJECTED = "rejected"
     VICTORY = "victory"
     REFERRED = "referred"
+    REFERRAL_THRESHOLD = "referral_threshold_reached"
+    COMPLETED = "completed"
+    CERTIFIED = "certified"
+    PRESENTED = "presented"
 
 
 def round_number_milestones(upto: int) -> list[int]:
