@@ -36,6 +36,7 @@ async def poll(app: App, task: PollTask) -> PollRecord:
     http_status: int | None = None
     attempts = 0
     unchanged = False
+    parsed = 0
     step = Step(task.url)
     try:
         state.update(app.settings.extractor_state(task.extractor))
@@ -53,12 +54,15 @@ async def poll(app: App, task: PollTask) -> PollRecord:
             attempts += fetched.attempts
             http_status = fetched.record.status
             if fetched.unchanged and conditional:
-                unchanged = True
+                # what earlier steps of this poll read (a status on the page) still counts; the
+                # unchanged last step keeps its values from the previous observation
+                unchanged = parsed == 0
                 memory = replace(
                     known, etag=fetched.validators.etag, last_modified=fetched.validators.last_modified
                 )
                 break
             result = parse_safely(platform, replace(fetched.record, state=dict(state)))
+            parsed += 1
             merged = result.merged_over(merged)
             state.update(result.state or {})
             if result.next_step is None:

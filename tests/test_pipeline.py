@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from aggregator import ParseResult, Platform, Status, Step
 from aggregator.app import App
 from aggregator.config import FetchSettings, PlatformSettings, Settings
 from aggregator.following import Entry, follow
@@ -208,5 +209,61 @@ async def test_secret_headers_come_from_the_environment(tmp_path, local_server, 
         clock.advance(timedelta(days=1))
         assert (await _poll(app, clock)).health.value == "ok"
         assert local_server.seen(PATH)[-1].headers["x-token"] == "s3cret"
+    finally:
+        await app.aclose()
+
+
+class TwoStep(Platform):
+    """A page with the status, then a count endpoint (like Care2): the count request comes last."""
+
+    name = "two-step"
+    api_version = 1
+    hosts = ("two.example.org",)
+
+    def external_id(self, url):
+        return url.rstrip("/").rsplit("/", 1)[-1]
+
+    def canonical_url(self, external_id):
+        return f"https://two.example.org/p/{external_id}"
+
+    def plan(self, external_id, state):
+        return Step(self.canonical_url(external_id))
+
+    def parse(self, response):
+        if response.url.endswith("/count"):
+            return ParseResult(supporters=json.loads(response.body)["count"])
+        status = Status.CLOSED if b"closed" in response.body else Status.OPEN
+        return ParseResult(status=status, title="Two", next_step=Step(response.url + "/count", "count"))
+
+
+async def test_an_unchanged_last_step_keeps_what_earlier_steps_read(tmp_path, local_server, clock):
+    host = "two.example.org"
+    page = {"body": b"<p>open</p>"}
+    local_server.route("/p/9", lambda seen: Reply(200, page["body"]), host=host)
+    local_server.route("/p/9/count", Reply(200, b'{"count": 40}', {"ETag": '"c1"'}), host=host)
+    local_server.route(
+        "/p/9/count",
+        lambda seen: (
+            Reply(304, b"", {"ETag": '"c1"'})
+            if seen.headers.get("if-none-match") == '"c1"'
+            else Reply(200, b'{"count": 40}', {"ETag": '"c1"'})
+        ),
+        host=host,
+    )
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'p.db'}",
+        fetch=FetchSettings(host_overrides=local_server.overrides(host), retries=0),
+    )
+    app = App.open(settings, clock=clock)
+    app.registry.add(TwoStep(), "test")
+    try:
+        petition = follow(app, Entry("https://two.example.org/p/9")).petition
+        await _poll(app, clock)
+        page["body"] = b"<p>closed</p>"
+        second = await _poll(app, clock)
+        assert not second.unchanged and second.normalized.supporters == 40
+        assert [(r.supporters, r.status) for r in _rows(app, petition.id)] == [(40, "open"), (40, "closed")]
+        third = await _poll(app, clock)
+        assert len(_rows(app, petition.id)) == 2 and third.normalized.status.value == "closed"
     finally:
         await app.aclose()
