@@ -21,7 +21,7 @@ from .vocabulary import Health
 log = logging.getLogger(__name__)
 
 #: requests one poll may make (a page, then a count endpoint, then list pages...)
-MAX_STEPS = 10
+MAX_STEPS = 30
 
 
 async def poll(app: App, task: PollTask) -> PollRecord:

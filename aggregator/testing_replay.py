@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pluggy
@@ -15,12 +16,12 @@ import pluggy
 from . import hookspecs
 from .app import App
 from .cases import RecordedCase
-from .config import FetchSettings, PlatformSettings, Settings
+from .config import ExtractorSettings, FetchSettings, PlatformSettings, Settings
 from .following import Entry, follow
 from .localserver import LocalServer, Reply, Seen
 from .pipeline import poll_and_record
 from .platform import Platform, url_host
-from .records import ResponseRecord
+from .records import EXTRACTOR_STATE, ResponseRecord
 from .store import PollRecord
 from .tables import Observation
 from .vocabulary import Health
@@ -100,15 +101,24 @@ def serve_case(
     return server.overrides(*sorted(hosts))
 
 
+def _case_extractor(platform: Platform, case: RecordedCase) -> dict[str, Any] | None:
+    """The named extractor a case of a configurable platform keeps in its state, if any."""
+    extractor = (case.meta.get("state") or {}).get(EXTRACTOR_STATE)
+    return dict(extractor) if platform.uses_extractors and isinstance(extractor, dict) else None
+
+
 def poll_problem(platform: Platform, case: RecordedCase) -> str | None:
     """Why a poll of a freshly followed petition would not replay `case`, or None when it would:
-    the case must start at the URL `platform.plan()` asks for and need no kept state."""
+    the case must start at the URL `platform.plan()` asks for and need no kept state (but the
+    extractor of a configurable platform, which the replay puts in its config)."""
     first = case.records[0]
-    if case.meta.get("state"):
-        return (
-            f"case {case.name!r} starts from kept state {dict(case.meta['state'])!r}; a new petition has none"
-        )
-    planned = platform.plan(first.external_id, {}).url
+    extractor = _case_extractor(platform, case)
+    kept = {
+        k: v for k, v in (case.meta.get("state") or {}).items() if extractor is None or k != EXTRACTOR_STATE
+    }
+    if kept:
+        return f"case {case.name!r} starts from kept state {kept!r}; a new petition has none"
+    planned = platform.plan(first.external_id, {EXTRACTOR_STATE: extractor} if extractor else {}).url
     if planned != first.url:
         return f"case {case.name!r} does not start at plan()'s first request {planned} (parsed only)"
     return None
@@ -153,17 +163,22 @@ async def replay_poll(platform: Platform, case: RecordedCase, folder: Path) -> R
     database = Path(folder) / f"{case.name}.replay.db"
     for suffix in ("", "-wal", "-shm", "-journal"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)
+    extractor = _case_extractor(platform, case)
     with LocalServer() as server:
         settings = Settings(
             database_url=f"sqlite:///{database}",
             contact="petition-aggregator testing kit (offline replay)",
             fetch=FetchSettings(host_overrides=serve_case(server, case), retries=0),
             platforms={platform.name: PlatformSettings(spacing=timedelta(0))},
+            extractors={"case": ExtractorSettings(**extractor)} if extractor else {},
             source="testing kit settings",
         )
         app = App.open(settings, plugin_manager=_plugin_manager(platform))
         try:
-            followed = follow(app, Entry(platform.canonical_url(external_id), ("testing",)), platform.name)
+            entry = Entry(
+                platform.canonical_url(external_id), ("testing",), extractor="case" if extractor else None
+            )
+            followed = follow(app, entry, platform.name)
             if followed.petition is None or followed.petition.id is None:
                 raise AssertionError(f"cannot follow {platform.canonical_url(external_id)}: {followed.error}")
             petition_id = followed.petition.id

@@ -15,6 +15,7 @@ from aggregator.cases import cases_dir, check_case, load_case
 from aggregator.clock import FakeClock
 from aggregator.config import load_settings
 from aggregator.localserver import LocalServer, Reply
+from aggregator.pipeline import MAX_STEPS
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
 from aggregator.recording import (
     body_extension,
@@ -487,7 +488,7 @@ def test_a_looping_plugin_is_stopped_and_saves_nothing(tmp_path, local_server):
     registry = PlatformRegistry()
     registry.add(Looper(), "test")
     settings = load_settings(str(write_config(tmp_path, local_server)))
-    with pytest.raises(LayoutChanged, match="more than 10 requests"):
+    with pytest.raises(LayoutChanged, match=f"more than {MAX_STEPS} requests"):
         record_case(
             f"https://{DEMO_HOST}/loop/7",
             settings,
@@ -495,5 +496,5 @@ def test_a_looping_plugin_is_stopped_and_saves_nothing(tmp_path, local_server):
             cases_root=tmp_path / "cases",
             clock=FakeClock(),
         )
-    assert local_server.hits("/loop/7") == 10
+    assert local_server.hits("/loop/7") == MAX_STEPS
     assert not (tmp_path / "cases").exists()
