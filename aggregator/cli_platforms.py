@@ -16,7 +16,7 @@ from .discovery import discover as discover_petitions
 from .platform import url_host
 from .plugins import PlatformRegistry, make_plugin_manager
 from .records import ResponseRecord
-from .views import platforms_markdown, plugins_table
+from .views import platforms_markdown, plugins_listing
 
 
 @click.command()
@@ -86,7 +86,8 @@ def plugins(ctx: click.Context, markdown: bool) -> None:
     if markdown:
         click.echo(platforms_markdown(registry, bundled_only=True), nl=False)
     else:
-        console.print(plugins_table(registry))
+        for line in plugins_listing(registry):
+            console.print(line, highlight=False)
 
 
 @click.command()

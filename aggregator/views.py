@@ -8,6 +8,7 @@ from datetime import datetime
 from rich.markup import escape
 from rich.table import Table
 
+from .platform import Platform
 from .plugins import PlatformRegistry
 from .store import Store
 from .tables import Petition
@@ -110,22 +111,26 @@ def petition_detail(store: Store, petition: Petition, now: datetime, history: in
     return lines
 
 
-def plugins_table(registry: PlatformRegistry) -> Table:
-    """Every loaded platform, the plugin behind it, its hosts, pace and data sources."""
-    table = Table()
-    for name in ("platform", "plugin", "hosts", "min interval", "version", "data sources (evidence)"):
-        table.add_column(name, no_wrap=name in ("platform", "plugin", "version"), overflow="fold")
+def _hosts(platform: Platform) -> str:
+    if platform.hosts:
+        return ", ".join(platform.hosts)
+    return "hosts named in the config's extractors" if platform.uses_extractors else "URL patterns"
+
+
+def plugins_listing(registry: PlatformRegistry) -> list[str]:
+    """Every loaded platform: its plugin, pace, hosts and data sources with their evidence."""
+    lines = []
     for entry in registry.entries():
         platform = entry.platform
-        table.add_row(
-            platform.name,
-            escape(entry.plugin),
-            escape(", ".join(platform.hosts) or "URL patterns"),
-            str(platform.min_interval),
-            platform.parser_version,
-            escape("\n".join(f"{s.name} ({s.evidence})" for s in platform.data_sources)),
+        lines.append(
+            f"[bold]{platform.name}[/bold]  (plugin {escape(entry.plugin)}, "
+            f"parser v{platform.parser_version}, "
+            f"polled at most once every {platform.min_interval})"
         )
-    return table
+        lines.append(f"  hosts: {escape(_hosts(platform))}")
+        for source in platform.data_sources:
+            lines.append(f"  - {escape(source.name)} ({source.evidence}): {escape(source.description)}")
+    return lines
 
 
 def platforms_markdown(registry: PlatformRegistry, bundled_only: bool = False) -> str:
@@ -135,9 +140,7 @@ def platforms_markdown(registry: PlatformRegistry, bundled_only: bool = False) -
         platform = entry.platform
         if bundled_only and not type(platform).__module__.startswith("aggregator_plugins."):
             continue
-        hosts = ", ".join(f"`{h}`" for h in platform.hosts) or (
-            "hosts named in the config's extractors" if platform.uses_extractors else "URL patterns"
-        )
+        hosts = ", ".join(f"`{h}`" for h in platform.hosts) or _hosts(platform)
         sources = "; ".join(f"{s.name} ({s.evidence})" for s in platform.data_sources)
         lines.append(f"| `{platform.name}` | {hosts} | {sources} |")
     return "\n".join(lines) + "\n"
