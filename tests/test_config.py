@@ -71,3 +71,16 @@ def test_example_config_is_valid_and_documents_every_setting():
             assert f"{key} =" in text, f"config.example.toml does not document {section}.{key}"
     for key in ("database_url", "contact", "plugins_dir"):
         assert f"{key} =" in text
+
+
+def test_example_extractors_are_valid_when_uncommented(tmp_path):
+    import re
+
+    text = EXAMPLE.read_text()
+    block = text[text.index("# [extractors.fofg]") :]
+    lines = [line[2:] for line in block.splitlines() if re.match(r"^# (\[extractors\.|[a-z_]+ = )", line)]
+    path = tmp_path / "extractors.toml"
+    path.write_text("\n".join(lines) + "\n")
+    settings = load_settings(str(path))
+    assert set(settings.extractors) == {"fofg", "ifjc"}
+    assert settings.host_map() == {"petition.fofg.org.uk": "generic", "ifjc.org": "signature-list"}
