@@ -23,9 +23,9 @@ from .config import Settings, load_settings
 from .errors import AggregatorError, LayoutChanged, ParseError
 from .fetcher import Fetcher
 from .pipeline import MAX_STEPS
-from .platform import Platform, parse_safely
+from .platform import Platform, parse_safely, url_host
 from .plugins import PlatformRegistry, make_plugin_manager
-from .records import ResponseRecord
+from .records import EXTRACTOR_STATE, ResponseRecord
 
 #: the only response headers saved with a case: no cookies, dates, server timings or request ids
 KEPT_HEADERS = frozenset(
@@ -291,6 +291,9 @@ def record_case(
             return Recording(folder, platform, external_id, petition_url, result, fetched=False)
         raise _exists(folder)
     initial = dict(state or {})
+    if platform.uses_extractors and EXTRACTOR_STATE not in initial:
+        # configurable platforms read pages as the named extractor for the host says
+        initial.update(settings.extractor_state(settings.extractor_for(url_host(url))))
 
     async def fetch() -> list[ResponseRecord]:
         async with Fetcher(settings, clock, __version__) as fetcher:

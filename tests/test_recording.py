@@ -498,3 +498,29 @@ def test_a_looping_plugin_is_stopped_and_saves_nothing(tmp_path, local_server):
         )
     assert local_server.hits("/loop/7") == MAX_STEPS
     assert not (tmp_path / "cases").exists()
+
+
+def test_a_site_read_by_a_named_extractor_is_recorded_with_it(tmp_path, local_server, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    host = "petition.fofg.example.org"
+    local_server.route(
+        "/organharvesting/",
+        Reply(
+            200,
+            "<html><h1>Stop it</h1><p>Total Signatures to Date = 4138</p></html>",
+            {"Content-Type": "text/html"},
+        ),
+        host=host,
+    )
+    config = tmp_path / "petitions.toml"
+    config.write_text(
+        f'[fetch]\nretries = 0\nhost_overrides = {{ "{host}" = "{local_server.address}" }}\n'
+        f"[extractors.fofg]\nhosts = [\"{host}\"]\ncount_regex = 'Total Signatures to Date = ([\\d,]+)'\n"
+    )
+    result = run(
+        config, f"https://{host}/organharvesting/", "--cases-dir", str(tmp_path / "cases"), "--approve"
+    )
+    assert result.exit_code == 0, result.output
+    case = only_case(tmp_path / "cases")
+    assert json.loads((case / "expected.json").read_text())["supporters"] == 4138
+    assert json.loads((case / "meta.json").read_text())["state"]["extractor"]["count_regex"]
