@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .scaffold import new_platform
 from .scheduler import Scheduler
 from .store import PollRecord
 from .views import petition_detail, petitions_table
+from .web.server import serve, url_of
 
 
 @click.group()
@@ -160,12 +162,16 @@ def poll(ctx: click.Context, ids: tuple[int, ...], everything: bool) -> None:
 @click.pass_context
 @reports_errors
 def run(ctx: click.Context) -> None:
-    """Run the scheduler until Ctrl-C / SIGTERM; finished polls are always stored."""
+    """Run the scheduler (and the dashboard, unless [web] serve = false) until Ctrl-C / SIGTERM."""
     app = app_of(ctx)
 
     async def main() -> None:
+        scheduler = Scheduler(app)
         try:
-            await Scheduler(app).run()
+            if app.settings.web.serve:
+                await asyncio.gather(scheduler.run(), serve(app, scheduler.stopping))
+            else:
+                await scheduler.run()
         finally:
             await app.aclose()
 
@@ -175,6 +181,27 @@ def run(ctx: click.Context) -> None:
         markup=False,
         highlight=False,
     )
+    asyncio.run(main())
+
+
+@cli.command("serve")
+@click.pass_context
+@reports_errors
+def serve_command(ctx: click.Context) -> None:
+    """Serve the dashboard and JSON API only (no polling) until Ctrl-C."""
+    app = app_of(ctx)
+
+    async def main() -> None:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopping.set)
+        try:
+            await serve(app, stopping)
+        finally:
+            await app.aclose()
+
+    errors.print(f"dashboard on {url_of(app)} (Ctrl-C stops)", markup=False, highlight=False)
     asyncio.run(main())
 
 

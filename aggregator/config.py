@@ -81,6 +81,30 @@ class StorageSettings(_Section):
     breakdown_interval: Duration = timedelta(days=1)
 
 
+class WebSettings(_Section):
+    """The dashboard and API server (`petitions serve`, and `petitions run` when `serve` is on)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=1, le=65535)
+    #: serve the dashboard and API from `petitions run` as well
+    serve: bool = True
+    #: who may read: "public" (anyone who reaches the server) or "private" (signed-in users only)
+    read: str = Field("public", pattern="^(public|private)$")
+    #: an environment variable holding a token that may write (API clients: Authorization: Bearer)
+    token_env: str = ""
+    #: an environment variable holding the secret that signs session cookies (set it in production)
+    secret_env: str = ""
+    #: the address people use to reach the dashboard (links in emails), e.g. https://petitions.example.org
+    public_url: str = ""
+
+
+class CampaignSettings(_Section):
+    """A tag declared as a campaign: the same ask on several platforms, summed as an upper bound."""
+
+    title: str = ""
+    description: str = ""
+
+
 class PlatformSettings(_Section):
     """Per-platform options; `concurrency` and `spacing` replace the platform's own per-host budget."""
 
@@ -166,6 +190,9 @@ class Settings(_Section):
     hosts: dict[str, str] = {}
     platforms: dict[str, PlatformSettings] = {}
     extractors: dict[str, ExtractorSettings] = {}
+    web: WebSettings = WebSettings()
+    #: campaigns by tag name
+    campaigns: dict[str, CampaignSettings] = {}
     source: str = Field("built-in defaults", exclude=True)
 
     def user_agent(self, version: str) -> str:

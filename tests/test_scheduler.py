@@ -131,6 +131,7 @@ def _write_config(tmp_path: Path, server: LocalServer) -> Path:
         '[schedule]\ntick = "1s"\nconcurrency = 4\nlease = "2s"\n'
         f'[fetch]\nretries = 0\nhost_overrides = {{ "{HOST}" = "{server.address}" }}\n'
         '[platforms.uk-parliament]\nspacing = "0s"\nconcurrency = 4\n'
+        "[web]\nserve = false\n"
     )
     return config
 
