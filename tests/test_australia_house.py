@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import pickle
 from datetime import UTC, datetime
 
 import pytest
 from aggregator_plugins.australia_house import AustraliaHouse
 from aggregator_plugins.australia_house.page import deadline, lifecycle
+from platform_helpers import HTML_HEADERS, assert_cases_pickle, html_record
 
-from aggregator.cases import load_cases, replay
+from aggregator.cases import load_cases
 from aggregator.errors import LayoutChanged, NotThisPlatform, UnsupportedURL
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
-from aggregator.records import ResponseRecord
 from aggregator.vocabulary import Status
 
 AU = AustraliaHouse()
@@ -44,15 +43,8 @@ def petition(**overrides):
     return data
 
 
-def record(body, *, url=URL, final_url=None, status=200, external_id="EN1287"):
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers={"content-type": "text/html; charset=utf-8"},
-        body=body.encode() if isinstance(body, str) else body,
-        external_id=external_id,
-    )
+def record(body, *, url=URL, external_id="EN1287", **kwargs):
+    return html_record(body, url=url, pid=external_id, headers=HTML_HEADERS, **kwargs)
 
 
 # -- declaration and URLs ------------------------------------------------------------------------
@@ -219,6 +211,4 @@ def test_gone_and_redirects():
 def test_recorded_cases_replay_and_pickle():
     cases = load_cases(AU)
     assert {c.expected.get("status") for c in cases} >= {"open", "closed", "removed"}
-    for case in cases:
-        outcome = replay(AU, case.records, case.records[-1].external_id)
-        assert pickle.loads(pickle.dumps(outcome.result)) == outcome.result
+    assert_cases_pickle(AU, cases)

@@ -8,9 +8,10 @@ import pickle
 import pytest
 from aggregator_plugins.avaaz import Avaaz
 from aggregator_plugins.avaaz.platform import PAGE_EVERY, ladder_goal
+from platform_helpers import refusal
 from protego import Protego
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
+from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status
 from aggregator.cases import replay
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
 
@@ -113,9 +114,7 @@ def test_avaaz_keeps_the_slug_case_and_the_language():
     ],
 )
 def test_avaaz_refuses_other_pages_saying_what_to_paste(url, words):
-    with pytest.raises(UnsupportedURL) as caught:
-        PLATFORM.external_id(url)
-    message = str(caught.value)
+    message = refusal(PLATFORM, url)
     assert "avaaz" in message
     for word in words:
         assert word in message

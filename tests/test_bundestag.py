@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import pickle
 from datetime import UTC, date, datetime
 
 import pytest
 from aggregator_plugins.bundestag import Bundestag
 from aggregator_plugins.bundestag.page import german_count
+from platform_helpers import assert_cases_pickle, html_record
 
-from aggregator.cases import load_cases, replay
+from aggregator.cases import load_cases
 from aggregator.errors import LayoutChanged, NotThisPlatform, UnsupportedURL
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
-from aggregator.records import ResponseRecord
 from aggregator.vocabulary import OutcomeKind, Status
 
 BT = Bundestag()
@@ -28,15 +27,9 @@ def page(main, head="<title>Petition 201716 | ePetitionen - Deutscher Bundestag<
 <main id="content">{main}</main><footer>Deutscher Bundestag</footer></body></html>"""
 
 
-def record(body, *, url=PAGE, final_url=None, status=200, external_id=ID, headers=None):
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers=headers or {"content-type": "text/html;charset=UTF-8"},
-        body=body.encode() if isinstance(body, str) else body,
-        external_id=external_id,
-    )
+def record(body, *, url=PAGE, external_id=ID, headers=None, **kwargs):
+    headers = headers or {"content-type": "text/html;charset=UTF-8"}
+    return html_record(body, url=url, pid=external_id, headers=headers, **kwargs)
 
 
 COUNTER = (
@@ -229,6 +222,4 @@ def test_recorded_cases_replay_and_pickle():
     cases = load_cases(BT)
     assert {c.expected.get("status") for c in cases} >= {"open", "closed", "removed"}
     assert any(c.expected.get("error") == "LayoutChanged" for c in cases)
-    for case in cases:
-        outcome = replay(BT, case.records, case.records[-1].external_id)
-        assert pickle.loads(pickle.dumps(outcome.result)) == outcome.result
+    assert_cases_pickle(BT, cases)

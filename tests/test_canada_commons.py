@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import pickle
 from datetime import UTC, datetime
 
 import pytest
 from aggregator_plugins.canada_commons import CanadaCommons
 from aggregator_plugins.canada_commons.statuses import site_date, status_of
+from platform_helpers import HTML_HEADERS, assert_cases_pickle, html_record
 
-from aggregator.cases import load_cases, replay
+from aggregator.cases import load_cases
 from aggregator.errors import LayoutChanged, NotThisPlatform, UnsupportedURL
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
-from aggregator.records import Breakdown, ResponseRecord
+from aggregator.records import Breakdown
 from aggregator.vocabulary import OutcomeKind, Status
 
 CA = CanadaCommons()
@@ -27,15 +27,8 @@ def page(fields, heading="e-6301 (Fisheries)", extra=""):
 <main id="StartOfContent"><h1>{heading}</h1><dl>{rows}</dl>{extra}</main></body></html>"""
 
 
-def record(body, *, url=URL, final_url=None, status=200, external_id="e-6301"):
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers={"content-type": "text/html; charset=utf-8"},
-        body=body.encode() if isinstance(body, str) else body,
-        external_id=external_id,
-    )
+def record(body, *, url=URL, external_id="e-6301", **kwargs):
+    return html_record(body, url=url, pid=external_id, headers=HTML_HEADERS, **kwargs)
 
 
 # -- declaration and URLs ------------------------------------------------------------------------
@@ -290,6 +283,4 @@ def test_gone_and_redirects():
 def test_recorded_cases_replay_and_pickle():
     cases = load_cases(CA)
     assert {c.expected.get("status") for c in cases} >= {"open", "closed", "removed"}
-    for case in cases:
-        outcome = replay(CA, case.records, case.records[-1].external_id)
-        assert pickle.loads(pickle.dumps(outcome.result)) == outcome.result
+    assert_cases_pickle(CA, cases)

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from aggregator_plugins.change_org import ChangeOrg
 from aggregator_plugins.change_org.js_values import js_to_json, value_after
+from platform_helpers import HTML_HEADERS, page_record, refusal, replayed
 from protego import Protego
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
-from aggregator.cases import replay
+from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
 
 PLATFORM = ChangeOrg()
@@ -38,22 +38,8 @@ def apollo(petition: dict, *others: dict) -> str:
     return f"<script>window.__APOLLO_STATE__ = {json.dumps(state)};</script>"
 
 
-def record(
-    html: str | bytes,
-    *,
-    url: str = URL,
-    status: int = 200,
-    final_url: str | None = None,
-    headers: dict | None = None,
-) -> ResponseRecord:
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers=headers or {"content-type": "text/html; charset=utf-8"},
-        body=html.encode("utf-8") if isinstance(html, str) else html,
-        external_id=PLATFORM.external_id(url),
-    )
+def record(html: str | bytes, *, url: str = URL, headers: dict | None = None, **kwargs) -> ResponseRecord:
+    return page_record(PLATFORM, html, url, headers=headers or HTML_HEADERS, **kwargs)
 
 
 def parse(html: str | bytes, **kwargs):
@@ -61,8 +47,7 @@ def parse(html: str | bytes, **kwargs):
 
 
 def normalized(html: str, **kwargs) -> dict:
-    rec = record(html, **kwargs)
-    return replay(PLATFORM, [rec], rec.external_id).as_json()
+    return replayed(PLATFORM, record(html, **kwargs))
 
 
 # --------------------------------------------------------------------------- URLs
@@ -126,9 +111,7 @@ def test_change_org_percent_encoding_is_never_truncated():
     ],
 )
 def test_change_org_rejected_urls_say_what_to_paste(url, words):
-    with pytest.raises(UnsupportedURL) as caught:
-        PLATFORM.external_id(url)
-    message = str(caught.value)
+    message = refusal(PLATFORM, url)
     assert "change-org" in message
     for word in words:
         assert word in message

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from aggregator_plugins.citizengo import CitizenGo
+from platform_helpers import page_record, refusal, replayed
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
-from aggregator.cases import replay
+from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
 
 PLATFORM = CitizenGo()
@@ -39,22 +39,12 @@ def page(inside: str, nid: str = "161204", others: str = "", body_class: str = "
     )
 
 
-def record(
-    html: str | bytes, *, url: str = URL, status: int = 200, final_url: str | None = None
-) -> ResponseRecord:
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers={"content-type": "text/html; charset=utf-8"},
-        body=html.encode("utf-8") if isinstance(html, str) else html,
-        external_id=PLATFORM.external_id(url),
-    )
+def record(html: str | bytes, *, url: str = URL, **kwargs) -> ResponseRecord:
+    return page_record(PLATFORM, html, url, **kwargs)
 
 
 def normalized(html: str | bytes, **kwargs) -> dict:
-    rec = record(html, **kwargs)
-    return replay(PLATFORM, [rec], rec.external_id).as_json()
+    return replayed(PLATFORM, record(html, **kwargs))
 
 
 @pytest.mark.parametrize(
@@ -90,10 +80,9 @@ def test_citizengo_external_id_is_the_node_id(url, nid):
     ],
 )
 def test_citizengo_refuses_other_pages(url, words):
-    with pytest.raises(UnsupportedURL) as caught:
-        PLATFORM.external_id(url)
+    message = refusal(PLATFORM, url)
     for word in words:
-        assert word in str(caught.value)
+        assert word in message
 
 
 def test_citizengo_is_found_by_host_and_plans_the_node_path():

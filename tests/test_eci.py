@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from aggregator_plugins.eci import ECI, discovery_step, parse_listing
 from click.testing import CliRunner
+from platform_helpers import replayed
 
 from aggregator.cases import replay
 from aggregator.cli import cli
@@ -112,8 +113,7 @@ def parsed(body, **kwargs):
 
 
 def normalized(body, **kwargs):
-    rec = record(body, **kwargs)
-    return replay(PLATFORM, [rec], rec.external_id).as_json()
+    return replayed(PLATFORM, record(body, **kwargs))
 
 
 # -- declaration and URLs ------------------------------------------------------------------------

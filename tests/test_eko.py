@@ -7,8 +7,9 @@ import json
 import pytest
 from aggregator_plugins.eko import Eko
 from aggregator_plugins.eko.templates import ladder_goal
+from platform_helpers import page_record
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
+from aggregator import LayoutChanged, NotThisPlatform, Status, UnsupportedURL
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
 
 PLATFORM = Eko()
@@ -41,17 +42,8 @@ def next_page(props: dict) -> str:
     )
 
 
-def parse(html: str, *, url: str = URL, status: int = 200, final_url: str | None = None):
-    return PLATFORM.parse(
-        ResponseRecord(
-            url=url,
-            final_url=final_url or url,
-            status=status,
-            headers={"content-type": "text/html; charset=utf-8"},
-            body=html.encode("utf-8"),
-            external_id=PLATFORM.external_id(url),
-        )
-    )
+def parse(html: str, *, url: str = URL, **kwargs):
+    return PLATFORM.parse(page_record(PLATFORM, html, url, **kwargs))
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,16 @@ import json
 
 import pytest
 from aggregator_plugins.gopetition import GoPetition
+from platform_helpers import PetitionPage
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
-from aggregator.cases import replay
+from aggregator import LayoutChanged, NotThisPlatform, Status, UnsupportedURL
 
 PLATFORM = GoPetition()
 SLUG = "keep-the-riverside-dog-park-open"
 URL = f"https://www.gopetition.com/petitions/{SLUG}.html"
+PAGE = PetitionPage(PLATFORM, URL, SLUG)
+record = PAGE.record
+normalized = PAGE.normalized
 
 
 def page(inside: str, head: str = "") -> str:
@@ -23,14 +26,6 @@ def page(inside: str, head: str = "") -> str:
         f"<main><h1>Keep the dog park open</h1>{inside}</main>"
         '<div class="sidebar"><div class="petition-card">18,992 signatures</div></div></body></html>'
     )
-
-
-def record(html: str, *, status: int = 200, final_url: str | None = None) -> ResponseRecord:
-    return ResponseRecord(URL, final_url or URL, status, {}, html.encode("utf-8"), SLUG)
-
-
-def normalized(html: str, **kwargs) -> dict:
-    return replay(PLATFORM, [record(html, **kwargs)], SLUG).as_json()
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ import json
 
 import pytest
 from aggregator_plugins.innn_it import InnnIt
+from platform_helpers import page_record
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
+from aggregator import LayoutChanged, NotThisPlatform, Status, UnsupportedURL
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
 
 PLATFORM = InnnIt()
@@ -27,17 +28,8 @@ def signable(**fields) -> dict:
     return {"signable": {"name": SLUG, "title": "Schützt den Grunewald", "signatureCount": 23519, **fields}}
 
 
-def parse(html: str, *, url: str = URL, status: int = 200, final_url: str | None = None):
-    return PLATFORM.parse(
-        ResponseRecord(
-            url=url,
-            final_url=final_url or url,
-            status=status,
-            headers={"content-type": "text/html; charset=utf-8"},
-            body=html.encode("utf-8"),
-            external_id=PLATFORM.external_id(url),
-        )
-    )
+def parse(html: str, *, url: str = URL, **kwargs):
+    return PLATFORM.parse(page_record(PLATFORM, html, url, **kwargs))
 
 
 @pytest.mark.parametrize(

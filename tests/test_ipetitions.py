@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from aggregator_plugins.ipetitions import IPetitions
+from platform_helpers import PetitionPage, refusal
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
-from aggregator.cases import replay
+from aggregator import LayoutChanged, NotThisPlatform, Status
 
 PLATFORM = IPetitions()
 SLUG = "bring-back-the-school-music-program"
 URL = f"https://www.ipetitions.com/petition/{SLUG}"
+PAGE = PetitionPage(PLATFORM, URL, SLUG)
+record = PAGE.record
+normalized = PAGE.normalized
 
 
 def page(inside: str) -> str:
@@ -22,14 +25,6 @@ def page(inside: str) -> str:
         f'<div id="main"><h1>Bring back music</h1>{inside}</div>'
         '<aside class="related-petitions"><div>2 118 signatures</div></aside></body></html>'
     )
-
-
-def record(html: str, *, status: int = 200, final_url: str | None = None) -> ResponseRecord:
-    return ResponseRecord(URL, final_url or URL, status, {}, html.encode("utf-8"), SLUG)
-
-
-def normalized(html: str, **kwargs) -> dict:
-    return replay(PLATFORM, [record(html, **kwargs)], SLUG).as_json()
 
 
 @pytest.mark.parametrize(
@@ -57,10 +52,9 @@ def test_ipetitions_external_id_forms(url):
     ],
 )
 def test_ipetitions_refuses_other_pages(url, words):
-    with pytest.raises(UnsupportedURL) as caught:
-        PLATFORM.external_id(url)
+    message = refusal(PLATFORM, url)
     for word in words:
-        assert word in str(caught.value)
+        assert word in message
 
 
 @pytest.mark.parametrize(

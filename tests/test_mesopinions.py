@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from aggregator_plugins.mesopinions import Mesopinions
+from platform_helpers import PetitionPage, refusal
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
-from aggregator.cases import replay
+from aggregator import LayoutChanged, NotThisPlatform, Status
 
 PLATFORM = Mesopinions()
 PATH = "environnement/sauvons-le-bois-de-la-garenne/187654"
 URL = f"https://www.mesopinions.com/petition/{PATH}"
+PAGE = PetitionPage(PLATFORM, URL, PATH)
+record = PAGE.record
+normalized = PAGE.normalized
 
 
 def page(inside: str) -> str:
@@ -21,14 +24,6 @@ def page(inside: str) -> str:
         f'<main><h1>Sauvons le bois</h1>{inside}</main><aside class="petitions-similaires">'
         "<div>7.402 signatures</div></aside></body></html>"
     )
-
-
-def record(html: str, *, status: int = 200, final_url: str | None = None) -> ResponseRecord:
-    return ResponseRecord(URL, final_url or URL, status, {}, html.encode("utf-8"), PATH)
-
-
-def normalized(html: str, **kwargs) -> dict:
-    return replay(PLATFORM, [record(html, **kwargs)], PATH).as_json()
 
 
 @pytest.mark.parametrize(
@@ -57,10 +52,9 @@ def test_mesopinions_external_id_forms(url):
     ],
 )
 def test_mesopinions_refuses_other_pages(url, words):
-    with pytest.raises(UnsupportedURL) as caught:
-        PLATFORM.external_id(url)
+    message = refusal(PLATFORM, url)
     for word in words:
-        assert word in str(caught.value)
+        assert word in message
 
 
 @pytest.mark.parametrize(

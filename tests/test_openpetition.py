@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from aggregator_plugins.openpetition import OpenPetition
 from aggregator_plugins.openpetition import page as op_page
+from platform_helpers import page_record, refusal, replayed
 from protego import Protego
 
-from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status, UnsupportedURL
-from aggregator.cases import replay
+from aggregator import LayoutChanged, NotThisPlatform, ResponseRecord, Status
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
 
 PLATFORM = OpenPetition()
@@ -30,20 +30,12 @@ def page(box: str, bar: str = "", title: str = "Tempo 30 vor allen Grundschulen 
     )
 
 
-def record(html: str, *, url: str = URL, status: int = 200, final_url: str | None = None) -> ResponseRecord:
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers={"content-type": "text/html; charset=UTF-8"},
-        body=html.encode("utf-8"),
-        external_id=PLATFORM.external_id(url),
-    )
+def record(html: str, *, url: str = URL, **kwargs) -> ResponseRecord:
+    return page_record(PLATFORM, html, url, headers={"content-type": "text/html; charset=UTF-8"}, **kwargs)
 
 
 def normalized(html: str, **kwargs) -> dict:
-    rec = record(html, **kwargs)
-    return replay(PLATFORM, [rec], rec.external_id).as_json()
+    return replayed(PLATFORM, record(html, **kwargs))
 
 
 @pytest.mark.parametrize(
@@ -87,10 +79,9 @@ def test_openpetition_canonical_urls_keep_the_site():
     ],
 )
 def test_openpetition_refuses_other_pages(url, words):
-    with pytest.raises(UnsupportedURL) as caught:
-        PLATFORM.external_id(url)
+    message = refusal(PLATFORM, url)
     for word in words:
-        assert word in str(caught.value)
+        assert word in message
 
 
 def test_openpetition_is_found_by_host():

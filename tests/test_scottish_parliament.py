@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import pickle
 from datetime import UTC, datetime
 
 import pytest
 from aggregator_plugins.scottish_parliament import ScottishParliament
+from platform_helpers import assert_cases_pickle, by_kind, json_record
 
-from aggregator.cases import load_cases, replay
+from aggregator.cases import load_cases
 from aggregator.errors import LayoutChanged, NotThisPlatform, UnsupportedURL
 from aggregator.normalize import normalize
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
-from aggregator.records import Breakdown, ResponseRecord
+from aggregator.records import Breakdown
 from aggregator.vocabulary import OutcomeKind, Status
 
 SCOT = ScottishParliament()
@@ -56,22 +55,8 @@ def envelope(attrs, pe="PE2150"):
     }
 
 
-def record(body, *, pid="PE2150", url=None, final_url=None, status=200, purpose="petition", headers=None):
-    url = url or f"{BASE}/petitions/{pid}.json"
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers=headers or {},
-        body=raw,
-        external_id=pid,
-        purpose=purpose,
-    )
-
-
-def kinds(result):
-    return {o.kind: o for o in result.outcomes}
+def record(body, *, pid="PE2150", url=None, **kwargs):
+    return json_record(body, url=url or f"{BASE}/petitions/{pid}.json", pid=pid, **kwargs)
 
 
 # -- declaration and URLs ------------------------------------------------------------------------
@@ -151,7 +136,7 @@ def test_open_petition():
     assert result.title == "Protect red squirrels in the Borders"
     assert result.closes_at is None
     assert result.state is None
-    assert kinds(result)[OutcomeKind.OPENED.value].occurred_at == datetime(2026, 1, 20, 10, tzinfo=UTC)
+    assert by_kind(result)[OutcomeKind.OPENED.value].occurred_at == datetime(2026, 1, 20, 10, tzinfo=UTC)
     assert Breakdown("constituency", "S16000150", "Ettrick", 90) in result.breakdowns
 
 
@@ -187,7 +172,7 @@ def test_closed_at_is_the_completion_time():
     attrs = attributes(status="closed", closed_at="2026-05-06T14:00:00.000Z")
     result = SCOT.parse(record(envelope(attrs)))
     assert result.closes_at == datetime(2026, 5, 6, 14, tzinfo=UTC)
-    assert kinds(result)[OutcomeKind.CLOSED.value].occurred_at == datetime(2026, 5, 6, 14, tzinfo=UTC)
+    assert by_kind(result)[OutcomeKind.CLOSED.value].occurred_at == datetime(2026, 5, 6, 14, tzinfo=UTC)
 
 
 def test_threshold_fields_when_the_site_shows_them():
@@ -198,7 +183,7 @@ def test_threshold_fields_when_the_site_shows_them():
         scheduled_debate_date="2026-03-05",
         debate={"debated_on": "2026-03-05", "transcript_url": "https://www.parliament.scot/x"},
     )
-    facts = kinds(SCOT.parse(record(envelope(attrs))))
+    facts = by_kind(SCOT.parse(record(envelope(attrs))))
     assert {"referral_threshold_reached", "referred", "debate_scheduled", "debated"} <= set(facts)
 
 
@@ -208,7 +193,7 @@ def test_rejection():
         rejected_at="2026-01-09T10:00:00Z",
         rejection={"code": "irrelevant", "details": "No."},
     )
-    fact = kinds(SCOT.parse(record(envelope(attrs))))[OutcomeKind.REJECTED.value]
+    fact = by_kind(SCOT.parse(record(envelope(attrs))))[OutcomeKind.REJECTED.value]
     assert fact.details == {"code": "irrelevant", "details": "No."}
 
 
@@ -271,6 +256,4 @@ def test_recorded_cases_replay_and_pickle():
     assert {c.expected["status"] for c in cases} >= {"open", "closed", "removed", "rejected", "pending"}
     zero = next(c for c in cases if c.name == "closed-no-signatures-zero")
     assert zero.expected["supporters"] == 0
-    for case in cases:
-        outcome = replay(SCOT, case.records, case.records[-1].external_id)
-        assert pickle.loads(pickle.dumps(outcome.result)) == outcome.result
+    assert_cases_pickle(SCOT, cases)

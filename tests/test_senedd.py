@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import pickle
 from datetime import UTC, datetime
 
 import pytest
 from aggregator_plugins.senedd import Senedd
 from aggregator_plugins.senedd.attributes import COMPLETED, REFERRAL_THRESHOLD
+from platform_helpers import assert_cases_pickle, by_kind, json_record
 
-from aggregator.cases import load_cases, replay
+from aggregator.cases import load_cases
 from aggregator.errors import LayoutChanged, NotThisPlatform, UnsupportedURL
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
-from aggregator.records import Breakdown, ResponseRecord
+from aggregator.records import Breakdown
 from aggregator.vocabulary import OutcomeKind, Status
 
 SENEDD = Senedd()
@@ -63,22 +62,8 @@ def envelope(attrs, pid=246000):
     return {"data": {"type": "petition", "id": pid, "attributes": attrs}}
 
 
-def record(body, *, pid="246000", url=None, final_url=None, status=200, purpose="petition", headers=None):
-    url = url or f"{BASE}/petitions/{pid}.json"
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers=headers or {},
-        body=raw,
-        external_id=pid,
-        purpose=purpose,
-    )
-
-
-def kinds(result):
-    return {o.kind: o for o in result.outcomes}
+def record(body, *, pid="246000", url=None, **kwargs):
+    return json_record(body, url=url or f"{BASE}/petitions/{pid}.json", pid=pid, **kwargs)
 
 
 # -- declaration and URLs ------------------------------------------------------------------------
@@ -164,7 +149,7 @@ def test_open_petition_deadline_thresholds_and_breakdowns():
     assert result.method == "json-api"
     # for open petitions the fork writes the (extended) deadline into closed_at
     assert result.closes_at == datetime(2026, 7, 10, 22, 59, 59, 999000, UTC)
-    facts = kinds(result)
+    facts = by_kind(result)
     assert OutcomeKind.CLOSED.value not in facts
     assert facts[REFERRAL_THRESHOLD].details == {"threshold": 250}
     assert set(result.breakdowns) == {
@@ -177,10 +162,10 @@ def test_open_petition_deadline_thresholds_and_breakdowns():
 def test_per_petition_thresholds_win_over_the_defaults():
     attrs = attributes(threshold_for_debate=5000, debate_threshold_reached_at="2026-03-01T10:00:00.000Z")
     result = SENEDD.parse(record(envelope(attrs)))
-    assert kinds(result)[OutcomeKind.DEBATE_THRESHOLD.value].details == {"threshold": 5000}
+    assert by_kind(result)[OutcomeKind.DEBATE_THRESHOLD.value].details == {"threshold": 5000}
     missing = attributes(debate_threshold_reached_at="2026-03-01T10:00:00.000Z")
     del missing["threshold_for_debate"]
-    assert kinds(SENEDD.parse(record(envelope(missing))))[OutcomeKind.DEBATE_THRESHOLD.value].details == {
+    assert by_kind(SENEDD.parse(record(envelope(missing))))[OutcomeKind.DEBATE_THRESHOLD.value].details == {
         "threshold": 10000
     }
 
@@ -210,7 +195,7 @@ def test_completed_petition_records_closing_and_completion():
     attrs = attributes(
         state="completed", completed_at="2026-11-02T12:00:00.000Z", referred_at="2026-07-11T09:00Z"
     )
-    facts = kinds(SENEDD.parse(record(envelope(attrs))))
+    facts = by_kind(SENEDD.parse(record(envelope(attrs))))
     assert facts[OutcomeKind.CLOSED.value].occurred_at == datetime(2026, 7, 10, 22, 59, 59, 999000, UTC)
     assert facts[COMPLETED].occurred_at == datetime(2026, 11, 2, 12, tzinfo=UTC)
     assert facts[OutcomeKind.REFERRED.value].occurred_at == datetime(2026, 7, 11, 9, tzinfo=UTC)
@@ -222,12 +207,12 @@ def test_rejection_and_debate_outcomes():
         rejected_at="2026-01-05T10:00:00Z",
         rejection={"code": "duplicate", "details": " Dup.\r\n"},
     )
-    fact = kinds(SENEDD.parse(record(envelope(rejected))))[OutcomeKind.REJECTED.value]
+    fact = by_kind(SENEDD.parse(record(envelope(rejected))))[OutcomeKind.REJECTED.value]
     assert fact.details == {"code": "duplicate", "details": "Dup."}
     debated = attributes(state="closed", debate={"debated_on": "2026-10-07", "transcript_url": None})
-    assert kinds(SENEDD.parse(record(envelope(debated))))[OutcomeKind.DEBATED.value].occurred_at == datetime(
-        2026, 10, 6, 23, tzinfo=UTC
-    )
+    assert by_kind(SENEDD.parse(record(envelope(debated))))[
+        OutcomeKind.DEBATED.value
+    ].occurred_at == datetime(2026, 10, 6, 23, tzinfo=UTC)
 
 
 def test_a_bare_item_and_a_list_page():
@@ -309,6 +294,4 @@ def test_an_unfollowed_redirect_is_followed_and_other_statuses_refused():
 def test_recorded_cases_replay_and_pickle():
     cases = load_cases(SENEDD)
     assert {c.expected["status"] for c in cases} >= {"open", "closed", "removed", "rejected", "pending"}
-    for case in cases:
-        outcome = replay(SENEDD, case.records, case.records[-1].external_id)
-        assert pickle.loads(pickle.dumps(outcome.result)) == outcome.result
+    assert_cases_pickle(SENEDD, cases)

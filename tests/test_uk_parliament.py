@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aggregator_plugins.uk_parliament import UKParliament
+from platform_helpers import by_kind, json_record
 
 from aggregator.cases import load_cases, replay
 from aggregator.errors import LayoutChanged, NotThisPlatform, UnsupportedURL
 from aggregator.plugins import PlatformRegistry, make_plugin_manager
-from aggregator.records import Breakdown, ResponseRecord
+from aggregator.records import Breakdown
 from aggregator.vocabulary import OutcomeKind, Status
 
 UK = UKParliament()
@@ -61,25 +62,8 @@ def envelope(attrs, pid=250001, kind="petition"):
     }
 
 
-def record(
-    body, *, pid="250001", url=None, final_url=None, status=200, purpose="petition", state=None, headers=None
-):
-    url = url or f"{BASE}/petitions/{pid}.json"
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return ResponseRecord(
-        url=url,
-        final_url=final_url or url,
-        status=status,
-        headers=headers or {},
-        body=raw,
-        external_id=pid,
-        state=state or {},
-        purpose=purpose,
-    )
-
-
-def outcomes(result):
-    return {o.kind: o for o in result.outcomes}
+def record(body, *, pid="250001", url=None, **kwargs):
+    return json_record(body, url=url or f"{BASE}/petitions/{pid}.json", pid=pid, **kwargs)
 
 
 # -- declaration and URLs ------------------------------------------------------------------------
@@ -173,7 +157,7 @@ def test_2019_envelope():
     assert result.title == "Plant a tree for every child born in the UK"
     assert result.method == "json-api"
     assert result.state is None
-    assert outcomes(result)[OutcomeKind.OPENED].occurred_at == datetime(2019, 4, 3, 9, 15, 0, 500000, UTC)
+    assert by_kind(result)[OutcomeKind.OPENED].occurred_at == datetime(2019, 4, 3, 9, 15, 0, 500000, UTC)
 
 
 def test_2016_open_at_era_and_countries_without_code():
@@ -186,7 +170,7 @@ def test_2016_open_at_era_and_countries_without_code():
     del attrs["opened_at"]
     attrs["open_at"] = "2015-09-01T08:00:00.000Z"
     result = UK.parse(record(envelope(attrs, pid=108000), pid="108000"))
-    assert outcomes(result)[OutcomeKind.OPENED].occurred_at == datetime(2015, 9, 1, 8, tzinfo=UTC)
+    assert by_kind(result)[OutcomeKind.OPENED].occurred_at == datetime(2015, 9, 1, 8, tzinfo=UTC)
     countries = [b for b in result.breakdowns if b.kind == "country"]
     assert countries == [
         Breakdown("country", "United Kingdom", "United Kingdom", 900),
@@ -213,7 +197,7 @@ def test_2026_closing_date_is_the_end_of_the_london_day():
     attrs = attributes(closing_date="2026-08-10", debate_scheduled_on="2026-06-01")
     result = UK.parse(record(envelope(attrs)))
     assert result.closes_at == datetime(2026, 8, 10, 22, 59, 59, 999000, UTC)  # BST
-    scheduled = outcomes(result)[OutcomeKind.DEBATE_SCHEDULED]
+    scheduled = by_kind(result)[OutcomeKind.DEBATE_SCHEDULED]
     assert scheduled.occurred_at == datetime(2026, 5, 31, 23, tzinfo=UTC)
     winter = UK.parse(record(envelope(attributes(closing_date="2026-01-15"))))
     assert winter.closes_at == datetime(2026, 1, 15, 23, 59, 59, 999000, UTC)  # GMT
@@ -272,7 +256,7 @@ def test_null_rejection_does_not_make_a_petition_rejected(state, status):
     )
     result = UK.parse(record(envelope(attrs)))
     assert result.status is status
-    assert OutcomeKind.REJECTED not in outcomes(result)
+    assert OutcomeKind.REJECTED not in by_kind(result)
 
 
 def test_rejected_uses_state_and_records_the_code():
@@ -285,7 +269,7 @@ def test_rejected_uses_state_and_records_the_code():
     )
     result = UK.parse(record(envelope(attrs)))
     assert result.status is Status.REJECTED
-    rejected = outcomes(result)[OutcomeKind.REJECTED]
+    rejected = by_kind(result)[OutcomeKind.REJECTED]
     assert rejected.occurred_at == datetime(2019, 4, 2, 10, tzinfo=UTC)
     assert rejected.details == {"code": "duplicate", "details": "There's already a petition"}
     assert result.breakdowns == ()
@@ -318,7 +302,7 @@ def test_outcomes_are_utc_facts():
             "overview": "",
         },
     )
-    found = outcomes(UK.parse(record(envelope(attrs))))
+    found = by_kind(UK.parse(record(envelope(attrs))))
     for outcome in found.values():
         assert outcome.occurred_at.tzinfo is not None
         assert outcome.occurred_at.utcoffset() == timedelta(0)
@@ -337,7 +321,7 @@ def test_outcomes_are_utc_facts():
 
 def test_government_response_from_responded_on_alone():
     attrs = attributes(government_response={"responded_on": "2019-12-02", "summary": "No."})
-    response = outcomes(UK.parse(record(envelope(attrs))))[OutcomeKind.GOVERNMENT_RESPONSE]
+    response = by_kind(UK.parse(record(envelope(attrs))))[OutcomeKind.GOVERNMENT_RESPONSE]
     assert response.occurred_at == datetime(2019, 12, 2, tzinfo=UTC)  # GMT
 
 
@@ -346,18 +330,18 @@ def test_not_debated_outcome_is_not_a_debate():
         debate_outcome_at="2019-07-02T09:00:00.000Z",
         debate={"debated_on": None, "overview": "The committee decided not to debate it."},
     )
-    assert OutcomeKind.DEBATED not in outcomes(UK.parse(record(envelope(attrs))))
+    assert OutcomeKind.DEBATED not in by_kind(UK.parse(record(envelope(attrs))))
 
 
 def test_open_petition_has_no_closed_or_rejected_outcome():
-    found = outcomes(UK.parse(record(envelope(attributes()))))
+    found = by_kind(UK.parse(record(envelope(attributes()))))
     assert set(found) == {OutcomeKind.MODERATION_THRESHOLD, OutcomeKind.OPENED}
 
 
 def test_unreadable_outcome_date_drops_the_outcome_not_the_poll():
     result = UK.parse(record(envelope(attributes(response_threshold_reached_at="soon"))))
     assert result.supporters == 4321
-    assert OutcomeKind.RESPONSE_THRESHOLD not in outcomes(result)
+    assert OutcomeKind.RESPONSE_THRESHOLD not in by_kind(result)
 
 
 # -- HTTP handling -------------------------------------------------------------------------------

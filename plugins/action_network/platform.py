@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from aggregator_plugins.page_text import social_title
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import GONE, decode, removed
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import (
@@ -26,7 +28,6 @@ from aggregator import (
 from .urls import (
     API_PREFIX,
     HOSTS,
-    RejectedURL,
     canonical_url,
     id_from_url,
     is_api_id,
@@ -34,35 +35,10 @@ from .urls import (
     is_home_page,
 )
 
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-_SPACES = re.compile(r"\s+")
 #: the running total of a public page, as public scrapers read it ("1,234 Signatures Collected")
 RUNNING_TOTAL = ".action_status_running_total"
 _GOAL = ".action_status_goal"
 _MARKERS = ("actionnetwork", "can_embed", "action_status")
-
-
-def _text(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
-
-
-def _title(tree: LexborHTMLParser) -> str | None:
-    for selector in ("meta[property='og:title']", "meta[name='twitter:title']"):
-        node = tree.css_first(selector)
-        content = (node.attributes.get("content") or "").strip() if node is not None else ""
-        if content:
-            return content
-    for selector in (".action_title", "h1", "h2", "title"):
-        node = tree.css_first(selector)
-        text = _SPACES.sub(" ", node.text()).strip() if node is not None else ""
-        if text:
-            return text
-    return None
 
 
 def _matches(petition: Mapping[str, Any], uuid: str) -> bool:
@@ -104,10 +80,7 @@ class ActionNetwork(Platform):
 
     def external_id(self, url: str) -> str:
         """A page's slug, or `api:<uuid>` for an API petition (two different ids for one petition)."""
-        try:
-            return id_from_url(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, id_from_url)
 
     def canonical_url(self, external_id: str) -> str:
         return canonical_url(external_id)
@@ -120,10 +93,10 @@ class ActionNetwork(Platform):
         return Step(canonical_url(external_id), purpose="page")
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return ParseResult(status=Status.REMOVED, raw_status=str(response.status), gone=True)
+        if response.status in GONE:
+            return removed(str(response.status), method=None)
         if response.final_url != response.url and is_home_page(response.final_url):
-            return ParseResult(status=Status.REMOVED, raw_status="redirected to the home page", gone=True)
+            return removed("redirected to the home page", method=None)
         if not 200 <= response.status < 300:
             raise LayoutChanged(f"{response.url} answered HTTP {response.status}")
         if is_api_url(response.url):
@@ -132,7 +105,7 @@ class ActionNetwork(Platform):
 
     def _api(self, response: ResponseRecord) -> ParseResult:
         try:
-            data = json.loads(_text(response))
+            data = json.loads(decode(response))
         except ValueError:
             raise NotThisPlatform(f"{response.url} did not answer with OSDI JSON") from None
         uuid = response.external_id.removeprefix(API_PREFIX)
@@ -153,7 +126,7 @@ class ActionNetwork(Platform):
         )
 
     def _page(self, response: ResponseRecord) -> ParseResult:
-        html = _text(response)
+        html = decode(response)
         tree = LexborHTMLParser(html)
         node = tree.css_first(RUNNING_TOTAL)
         if node is None:
@@ -179,7 +152,7 @@ class ActionNetwork(Platform):
         return ParseResult(
             supporters=supporters,
             status=Status.UNKNOWN,
-            title=_title(tree),
+            title=social_title(tree, (".action_title", "h1", "h2", "title")),
             goal=goal,
             goal_computed=goal is not None,
             method="css",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from aggregator_plugins.page_urls import RejectedURL, split_url
+
 HOSTS: tuple[str, ...] = ("actionnetwork.org", "www.actionnetwork.org")
 SITE = "https://actionnetwork.org"
 EXAMPLE = f"{SITE}/petitions/<slug>"
@@ -14,7 +16,6 @@ API_PREFIX = "api:"
 
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _OTHER_ACTIONS = {
     "forms": "a form",
     "letters": "a letter campaign",
@@ -28,31 +29,14 @@ _OTHER_ACTIONS = {
 }
 
 
-class RejectedURL(ValueError):
-    """Not an Action Network petition URL; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
-
-
 def id_from_url(url: str) -> str:
     """A public page's slug (`/petitions/<slug>`, `/petitions/<slug>/thankyou`, the embed widget
     `/widgets/v5/petition/<slug>?format=js`), or `api:<uuid>` for `/api/v2/petitions/<uuid>`
     (and its `/signatures`). Query strings (`?source=direct_link&`), fragments and trailing
     slashes are dropped. Raises `RejectedURL`."""
-    parts = urlsplit(_with_scheme(url))
-    host = (parts.hostname or "").rstrip(".").lower()
+    host, segments = split_url(url)
     if host not in HOSTS:
         raise RejectedURL(f"an address on actionnetwork.org such as {EXAMPLE}")
-    segments = [s for s in parts.path.split("/") if s]
     if segments[:1] == ["api"]:
         if len(segments) >= 4 and segments[2] == "petitions" and _UUID.fullmatch(segments[3]):
             return API_PREFIX + segments[3].lower()

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import GONE, decode, removed
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import (
@@ -26,7 +28,6 @@ from aggregator import (
 from .urls import (
     EXAMPLE,
     HOSTS,
-    RejectedURL,
     id_from_url,
     is_home_page,
     is_progress,
@@ -36,9 +37,7 @@ from .urls import (
     split_id,
 )
 
-_GONE = (404, 410)
 _JSONP = re.compile(r"^\s*(?:/\*\*/\s*)?[A-Za-z_$][\w$.]*\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 #: ActionKit's form posts to /act/; its templates carry a hidden `page` input and actionkit.js
 _FORM = "form[action*='/act/'], form[name='act'], input[name='page']"
 _MARKERS = ("actionkit", "/act/", "ak-")
@@ -51,14 +50,6 @@ _CLOSED_TEXT = re.compile(
     re.I,
 )
 _SPACES = re.compile(r"\s+")
-
-
-def _text(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 def read_progress(body: str) -> dict[str, Any]:
@@ -108,10 +99,7 @@ class ActionKit(Platform):
 
     def external_id(self, url: str) -> str:
         """`<host>/<page>`: the page name is only unique on its host."""
-        try:
-            return id_from_url(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, id_from_url)
 
     def canonical_url(self, external_id: str) -> str:
         return sign_url(external_id)
@@ -126,11 +114,11 @@ class ActionKit(Platform):
         return self._sign_page(response)
 
     def _progress(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return ParseResult(status=Status.REMOVED, raw_status=str(response.status), gone=True)
+        if response.status in GONE:
+            return removed(str(response.status), method=None)
         if not 200 <= response.status < 300:
             raise LayoutChanged(f"the progress counter {response.url} answered HTTP {response.status}")
-        data = read_progress(_text(response))
+        data = read_progress(decode(response))
         total = data.get("total")
         actions = total.get("actions") if isinstance(total, dict) else None
         if actions is None or isinstance(actions, bool):
@@ -148,15 +136,15 @@ class ActionKit(Platform):
         )
 
     def _sign_page(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return ParseResult(status=Status.REMOVED, raw_status=str(response.status), gone=True)
+        if response.status in GONE:
+            return removed(str(response.status), method=None)
         if not 200 <= response.status < 300:
             raise LayoutChanged(f"the sign page {response.url} answered HTTP {response.status}")
         if response.final_url != response.url and not same_page(response.final_url, response.external_id):
             if is_home_page(response.final_url):
-                return ParseResult(status=Status.REMOVED, raw_status="redirected to the home page", gone=True)
+                return removed("redirected to the home page", method=None)
             return ParseResult(status=Status.CLOSED, raw_status="redirected to another page")
-        html = _text(response)
+        html = decode(response)
         tree = LexborHTMLParser(html)
         open_form = tree.css_first(_FORM) is not None
         if not open_form and not any(marker in html.lower() for marker in _MARKERS):

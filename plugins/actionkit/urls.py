@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from aggregator_plugins.page_urls import RejectedURL, with_scheme
+
 #: the ActionKit hosts claimed without configuration; others are mapped in the config's [hosts]
 HOSTS: tuple[str, ...] = ("action.wemove.eu", "act.350.org")
 EXAMPLE = "https://act.350.org/sign/<page>/"
@@ -12,22 +14,6 @@ EXAMPLE = "https://act.350.org/sign/<page>/"
 #: ActionKit page names are Django slugs: letters, digits, `_` and `-` (WeMove: `2024-05-x-petition-DE`)
 _PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-class RejectedURL(ValueError):
-    """Not an ActionKit petition URL; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
 
 
 def _page(name: str | None) -> str:
@@ -40,7 +26,7 @@ def id_from_url(url: str) -> str:
     """`<host>/<page>` for `/sign/<page>/`, `/cms/sign/<page>/`, `/cms/thanks/<page>/`,
     `/progress/<page>` and `/progress/?page=<page>`; query strings (`source`, `akid`, `lang`,
     `utm_*`), fragments and trailing slashes dropped. Raises `RejectedURL`."""
-    parts = urlsplit(_with_scheme(url))
+    parts = urlsplit(with_scheme(url))
     host = (parts.hostname or "").rstrip(".").lower()
     if not _HOST.fullmatch(host):
         raise RejectedURL(f"an http(s) address such as {EXAMPLE}")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aggregator_plugins.page_text import ENGLISH_MONTHS, node_text
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from aggregator import LayoutChanged, Status, to_utc
@@ -35,22 +36,8 @@ _NUMBER = re.compile(r"^\d{1,3}(?:[,\u00a0 ]\d{3})+$|^\d+$")
 #: words before a number that make it a rule ("requires 10,000 signatures"), not this petition's count
 _RULE_BEFORE = re.compile(r"\b(?:needs?|requires?|required|least|minimum(?:\s+of)?|than|reaches?)\s*$", re.I)
 _COUNT_TEXT = re.compile(r"(?<![\d,])(\d{1,3}(?:,\d{3})+|\d+)\s+signatures?\b", re.I)
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _DEADLINE_TEXT = re.compile(
-    r"(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})"
+    r"(\d{1,2})\s+(" + "|".join(ENGLISH_MONTHS) + r")\s+(\d{4})"
     r"(?:\s*\(?\s*(\d{1,2})[.:](\d{2})\s*([ap])m(?:\s+(AEST|AEDT))?\s*\)?)?",
     re.I,
 )
@@ -95,7 +82,9 @@ def deadline(value: Any) -> datetime | None:
     if label:
         zone = timezone(timedelta(hours=10 if label.upper() == "AEST" else 11))
     try:
-        local = datetime(int(year), _MONTHS.index(month.lower()) + 1, int(day), hours, minutes, tzinfo=zone)
+        local = datetime(
+            int(year), ENGLISH_MONTHS.index(month.lower()) + 1, int(day), hours, minutes, tzinfo=zone
+        )
     except ValueError:
         return None
     return local.astimezone(UTC)
@@ -153,18 +142,14 @@ def from_state(tree: LexborHTMLParser, number: str) -> PageReading | None:
     return None
 
 
-def _text(node: LexborNode | None) -> str:
-    return " ".join(node.text(separator=" ").split()) if node is not None else ""
-
-
 def _labelled_count(root: LexborNode) -> int | None:
     for label_node in root.css("dt, th, .label, strong"):
-        if _text(label_node).strip(" :").lower() not in _COUNT_LABELS:
+        if node_text(label_node).strip(" :").lower() not in _COUNT_LABELS:
             continue
         value = label_node.next
-        while value is not None and not _text(value):
+        while value is not None and not node_text(value):
             value = value.next
-        shown = _text(value)
+        shown = node_text(value)
         if _NUMBER.match(shown):
             return int(re.sub(r"\D", "", shown))
     return None
@@ -177,7 +162,7 @@ def from_markup(tree: LexborHTMLParser, html: str) -> PageReading:
         raise LayoutChanged("Australian House e-petition page without a body")
     for node in root.css("script, style, noscript, template, nav"):
         node.decompose()
-    text = _text(root)
+    text = node_text(root)
     count, method = _labelled_count(root), "css"
     if count is None:
         for match in _COUNT_TEXT.finditer(text):
@@ -191,14 +176,14 @@ def from_markup(tree: LexborHTMLParser, html: str) -> PageReading:
             f"data comes from an API not seen yet, and no page state or rendered count was found{unrendered}"
         )
     status_node = root.css_first(".petition-status, .status")
-    found = lifecycle(_text(status_node)) if status_node is not None else None
-    heading = _text(root.css_first("h1")) or None
+    found = lifecycle(node_text(status_node)) if status_node is not None else None
+    heading = node_text(root.css_first("h1")) or None
     due = re.search(r"(?:sign(?:ing)?\s+deadline|closes?|open\s+until)\s*:?\s*([^|]{6,60})", text, re.I)
     return PageReading(
         supporters=count,
         method=method,
         status=found[0] if found else None,
-        raw_status=_text(status_node) if found else None,
+        raw_status=node_text(status_node) if found else None,
         title=heading if heading and "{{" not in heading else None,
         closes_at=deadline(due.group(1)) if due else None,
     )

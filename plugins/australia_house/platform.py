@@ -8,6 +8,9 @@ from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
+from aggregator_plugins.page_urls import host_of, http_url
+from aggregator_plugins.responses import GONE, decode, removed
+
 from aggregator import (
     DataSource,
     NotThisPlatform,
@@ -27,11 +30,6 @@ BASE_URL = "https://www.aph.gov.au"
 _PAGE_PATH = re.compile(r"^/e-petitions/petition/(EN\d{1,7})/*$", re.IGNORECASE)
 _LIST_PATH = re.compile(r"^/petition_list/*$", re.IGNORECASE)
 _NUMBER = re.compile(r"^EN(\d{1,7})$", re.IGNORECASE)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").rstrip(".").lower()
 
 
 def _number_in(url: str) -> str | None:
@@ -83,15 +81,13 @@ class AustraliaHouse(Platform):
 
     def external_id(self, url: str) -> str:
         """`EN1234`, from the petition page or the older list link."""
-        text = url.strip()
-        if "://" not in text:
-            text = "https://" + text
-        expected = f"an e-petition page, {BASE_URL}/e-petitions/petition/EN1234 (or /petition_list?id=EN1234)"
-        if urlsplit(text).scheme.lower() not in ("http", "https") or _host(text) not in HOSTS:
-            raise self.unsupported(url, expected)
-        number = _number_in(text)
+        text = http_url(url)
+        number = _number_in(text) if text is not None and host_of(text) in HOSTS else None
         if number is None:
-            raise self.unsupported(url, expected)
+            raise self.unsupported(
+                url,
+                f"an e-petition page, {BASE_URL}/e-petitions/petition/EN1234 (or /petition_list?id=EN1234)",
+            )
         return number
 
     def canonical_url(self, external_id: str) -> str:
@@ -105,22 +101,16 @@ class AustraliaHouse(Platform):
     # -- parsing ------------------------------------------------------------------------------
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in (404, 410):
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
+        if response.status in GONE:
+            return removed(str(response.status))
         final = response.final_url or response.url
-        if _host(final) and _host(final) not in HOSTS:
-            raise NotThisPlatform(f"not an aph.gov.au e-petition response: it came from {_host(final)!r}")
+        host = host_of(final)
+        if host and host not in HOSTS:
+            raise NotThisPlatform(f"not an aph.gov.au e-petition response: it came from {host!r}")
         if _number_in(final) != response.external_id:
             # a withdrawn or unknown petition lands on the e-petitions list or the home page
-            return ParseResult(
-                status=Status.REMOVED,
-                raw_status="redirected away from the petition",
-                gone=True,
-                method="http-status",
-            )
-        reading = read_page(_decode(response), response.external_id)
+            return removed("redirected away from the petition")
+        reading = read_page(decode(response), response.external_id)
         return ParseResult(
             supporters=reading.supporters,
             status=reading.status or Status.UNKNOWN,
@@ -129,11 +119,3 @@ class AustraliaHouse(Platform):
             closes_at=reading.closes_at,
             method=reading.method,
         )
-
-
-def _decode(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")

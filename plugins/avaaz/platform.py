@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
+
+from aggregator_plugins.page_text import value_count
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import GONE, decode
 
 from aggregator import (
     DataSource,
@@ -20,14 +23,12 @@ from aggregator import (
     ResponseRecord,
     Status,
     Step,
-    parse_count,
 )
 
 from . import page
 from .urls import (
     CAMPAIGNS,
     HOSTS,
-    RejectedURL,
     id_from_url,
     left_the_page,
     page_url,
@@ -45,8 +46,6 @@ LADDER_STEP = 100_000
 PAGE_EVERY = 24
 #: step purposes: the page, the stats JSON right after it, the stats JSON planned from kept state
 PAGE, STATS_AFTER_PAGE, STATS = "page", "stats-after-page", "stats"
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _JSON_HEADERS = {"Accept": "application/json"}
 
 
@@ -56,23 +55,6 @@ def ladder_goal(count: int) -> int:
         if count < step:
             return step
     return (count // LADDER_STEP + 1) * LADDER_STEP
-
-
-def _text(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
-
-
-def _count(value: Any) -> int | None:
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    try:
-        return parse_count(value).value
-    except LayoutChanged:
-        return None
 
 
 class Avaaz(Platform):
@@ -125,10 +107,7 @@ class Avaaz(Platform):
 
     def external_id(self, url: str) -> str:
         """`community_petitions/<lang>/<Slug>` or `campaign/<lang>/<slug>` (slug case kept)."""
-        try:
-            return id_from_url(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, id_from_url)
 
     def canonical_url(self, external_id: str) -> str:
         return page_url(external_id)
@@ -149,11 +128,11 @@ class Avaaz(Platform):
     # -- the page -----------------------------------------------------------------------------
 
     def _page(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
+        if response.status in GONE:
             return _removed(str(response.status))
         if left_the_page(response.url, response.final_url):
             return _removed("redirected away from the petition")
-        html = _text(response)
+        html = decode(response)
         if page.is_invalid_shell(html, response.url):
             return _removed("This page is not valid")
         if not page.is_avaaz(html):
@@ -189,7 +168,7 @@ class Avaaz(Platform):
     # -- the stats JSON -----------------------------------------------------------------------
 
     def _stats(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
+        if response.status in GONE:
             if response.purpose == STATS:
                 # the kept id may be stale: forget it and read the page, which settles the matter
                 return ParseResult(
@@ -198,17 +177,17 @@ class Avaaz(Platform):
                 )
             raise LayoutChanged(f"the page gives a petition id but {response.url} answers {response.status}")
         try:
-            data = json.loads(_text(response))
+            data = json.loads(decode(response))
         except ValueError:
             raise LayoutChanged(f"{response.url} did not answer JSON") from None
         if not isinstance(data, Mapping):
             raise LayoutChanged(f"{response.url} answered {type(data).__name__}, not a JSON object")
-        count = _count(data.get("signatures"))
+        count = value_count(data.get("signatures"))
         if count is None:
-            count = _count(data.get("count"))
+            count = value_count(data.get("count"))
         if count is None:
             raise LayoutChanged(f"{response.url} has no `signatures` or `count`: keys {sorted(data)[:12]}")
-        target = _count(data.get("target"))
+        target = value_count(data.get("target"))
         goal, computed = (target, False) if target else (ladder_goal(count), True)
         polls = int(response.state.get("stats_polls") or 0) + 1 if response.purpose == STATS else 0
         return ParseResult(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from aggregator_plugins.page_urls import RejectedURL, split_url, with_scheme
+
 HOSTS: tuple[str, ...] = ("secure.avaaz.org", "avaaz.org", "www.avaaz.org", "www2.avaaz.org")
 BASE = "https://secure.avaaz.org"
 PETITIONS = "community_petitions"
@@ -13,7 +15,6 @@ EXAMPLE = f"{BASE}/community_petitions/<lang>/<slug>/ or {BASE}/campaign/<lang>/
 
 _LANG = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,4})?", re.IGNORECASE)
 _SLUG = re.compile(r"[A-Za-z0-9_-]+")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: path words naming a community petition; the hyphenated one is a legacy path robots.txt disallows
 _PETITION_WORDS = frozenset({"community_petitions", "community-petitions"})
 #: pages under /community_petitions/<lang>/ and /campaign/<lang>/ that are not one petition
@@ -39,21 +40,6 @@ _REFUSED_SECTIONS: dict[str, str] = {
 }
 
 
-class RejectedURL(ValueError):
-    """A URL that is not an Avaaz petition or campaign page; `expected` says what to paste."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
-
-
 def _checked(section: str, lang: str, slug: str) -> str:
     if not _LANG.fullmatch(lang):
         raise RejectedURL(f"a page such as {EXAMPLE}; {lang!r} is not a language code")
@@ -72,11 +58,9 @@ def id_from_url(url: str) -> str:
     the current paths, the older `/<lang>/community_petitions/<Slug>/` and `/<lang>/petition/<Slug>`,
     the legacy hyphenated path, share suffixes (`/details/`, `/share-page/`), any host of Avaaz's,
     query and fragment. The slug's case is kept. Raises `RejectedURL`."""
-    parts = urlsplit(_with_scheme(url))
-    host = (parts.hostname or "").rstrip(".").lower()
+    host, segments = split_url(url)
     if host not in HOSTS:
         raise RejectedURL(f"a URL on secure.avaaz.org such as {EXAMPLE}")
-    segments = [s for s in parts.path.split("/") if s]
     if not segments:
         raise RejectedURL(f"a single petition or campaign page such as {EXAMPLE}")
     first = segments[0].lower()
@@ -126,4 +110,4 @@ def left_the_page(url: str, final_url: str) -> bool:
 
 
 def url_is_avaaz(url: str) -> bool:
-    return (urlsplit(_with_scheme(url)).hostname or "").rstrip(".").lower() in HOSTS
+    return (urlsplit(with_scheme(url)).hostname or "").rstrip(".").lower() in HOSTS

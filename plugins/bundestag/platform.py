@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from aggregator_plugins.page_urls import host_of, http_url
+from aggregator_plugins.responses import GONE, decode, removed
+
 from aggregator import (
     DataSource,
     NotThisPlatform,
@@ -17,7 +20,6 @@ from aggregator import (
     Platform,
     Politeness,
     ResponseRecord,
-    Status,
     Step,
 )
 
@@ -39,11 +41,10 @@ _PETITION_PATH = re.compile(
 #: the external id: publication date and petition number, `2026-05-30/201716`
 _ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})/(\d+)$")
 _UNDATED = re.compile(r"Petition_\d+|petitionId=\d+", re.IGNORECASE)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").rstrip(".").lower().removeprefix("www.")
+    return host_of(url).removeprefix("www.")
 
 
 def split_id(external_id: str) -> tuple[date, str]:
@@ -96,16 +97,14 @@ class Bundestag(Platform):
 
     def external_id(self, url: str) -> str:
         """`YYYY-MM-DD/NUMBER`: the publication date is part of every page URL, so it is part of the id."""
-        text = url.strip()
-        if "://" not in text:
-            text = "https://" + text
-        parts = urlsplit(text)
+        text = http_url(url)
         expected = (
             f"a petition page, {BASE_URL}/petitionen/_YYYY/_MM/_DD/Petition_NUMBER.nc.html "
             "(the dated URL the site links to)"
         )
-        if parts.scheme.lower() not in ("http", "https") or _host(text) != HOST:
+        if text is None or _host(text) != HOST:
             raise self.unsupported(url, expected)
+        parts = urlsplit(text)
         match = _PETITION_PATH.match(parts.path)
         if match is None:
             if _UNDATED.search(parts.path + "?" + parts.query):
@@ -135,23 +134,16 @@ class Bundestag(Platform):
     # -- parsing ------------------------------------------------------------------------------
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in (404, 410):
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
+        if response.status in GONE:
+            return removed(str(response.status))
         final = response.final_url or response.url
         if _host(final) and _host(final) != HOST:
             raise NotThisPlatform(f"not a Bundestag e-petition page: it came from {_host(final)!r} ({final})")
         published, number = split_id(response.external_id)
         if f"Petition_{number}" not in urlsplit(final).path:
             # a withdrawn or deleted petition sends its visitors to the start page or an overview
-            return ParseResult(
-                status=Status.REMOVED,
-                raw_status="redirected away from the petition",
-                gone=True,
-                method="http-status",
-            )
-        html = _decode(response)
+            return removed("redirected away from the petition")
+        html = decode(response)
         if "bundestag" not in html.lower():
             raise NotThisPlatform(f"{final} is not an epetitionen.bundestag.de page")
         reading = read_page(html, number)
@@ -167,11 +159,3 @@ class Bundestag(Platform):
             outcomes=tuple(outcomes),
             method=reading.method,
         )
-
-
-def _decode(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")

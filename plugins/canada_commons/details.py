@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from aggregator_plugins.page_text import node_text
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from aggregator import LayoutChanged, Outcome, OutcomeKind, Status
@@ -50,10 +51,6 @@ class DetailsReading:
     outcomes: tuple[Outcome, ...] = field(default_factory=tuple)
 
 
-def _text(node: LexborNode | None) -> str:
-    return " ".join(node.text(separator=" ").split()) if node is not None else ""
-
-
 def _label(text: str) -> str:
     return " ".join(text.split()).strip(" :").lower()
 
@@ -67,17 +64,17 @@ def labelled_fields(root: LexborNode) -> dict[str, str]:
         while value is not None and value.tag not in ("dd", "dt"):
             value = value.next
         if value is not None and value.tag == "dd":
-            fields.setdefault(_label(_text(term)), _text(value))
+            fields.setdefault(_label(node_text(term)), node_text(value))
     for row in root.css("tr"):
         head, cell = row.css_first("th"), row.css_first("td")
         if head is not None and cell is not None:
-            fields.setdefault(_label(_text(head)), _text(cell))
+            fields.setdefault(_label(node_text(head)), node_text(cell))
     for strong in root.css("p > strong, p > b, li > strong, div > strong.label, span.label"):
         parent = strong.parent
         if parent is None:
             continue
-        label = _text(strong)
-        rest = _text(parent)[len(label) :] if _text(parent).startswith(label) else ""
+        label = node_text(strong)
+        rest = node_text(parent)[len(label) :] if node_text(parent).startswith(label) else ""
         if rest.strip(" :"):
             fields.setdefault(_label(label), rest.strip(" :"))
     return fields
@@ -96,7 +93,7 @@ def read_count(root: LexborNode, fields: dict[str, str], text: str) -> tuple[int
             if value is not None:
                 return value, "css"
     for node in root.css(_COUNT_SELECTORS):
-        value = _number(node.attributes.get("data-signature-count") or _text(node))
+        value = _number(node.attributes.get("data-signature-count") or node_text(node))
         if value is not None:
             return value, "css"
     for match in _COUNT_TEXT.finditer(text):
@@ -117,7 +114,7 @@ def read_details(html: str, petition_number: str) -> DetailsReading:
         raise LayoutChanged("House of Commons details page without a body")
     for node in root.css("script, style, noscript, template, nav"):
         node.decompose()
-    text = _text(root)
+    text = node_text(root)
     if petition_number.lower() not in text.lower():
         raise LayoutChanged(
             f"the details page does not mention petition {petition_number}: an error or search page?"
@@ -144,5 +141,5 @@ def read_details(html: str, petition_number: str) -> DetailsReading:
         outcomes.append(Outcome(OutcomeKind.CLOSED.value, closes_at))
 
     heading = tree.css_first("main h1, h1")
-    title = _text(heading) or None
+    title = node_text(heading) or None
     return DetailsReading(supporters, method, status, raw, title, closes_at, tuple(outcomes))

@@ -8,6 +8,9 @@ from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
+from aggregator_plugins.page_urls import host_of, http_url
+from aggregator_plugins.responses import GONE, decode, removed
+
 from aggregator import (
     DataSource,
     NotThisPlatform,
@@ -35,17 +38,12 @@ _E_NUMBER = re.compile(r"^e-?(\d{1,6})$", re.IGNORECASE)
 _PAPER_NUMBER = re.compile(r"^\d{3}-\d{3,6}$")
 #: the petition part of a path: [/petitions]/{en|fr}/Petition/{Details|Sign}[/e-N]
 _PATH = re.compile(r"^(?:/petitions)?/(?:en|fr)/petition/(details|sign)(?:/([^/]+))?/*$", re.IGNORECASE)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").rstrip(".").lower()
 
 
 def _number_in(url: str) -> str | None:
     """The raw petition number of a details or signing URL, or None."""
     parts = urlsplit(url)
-    host = _host(url)
+    host = host_of(url)
     path = parts.path
     if host in SITE_HOSTS and not path.lower().startswith("/petitions/"):
         return None
@@ -105,15 +103,12 @@ class CanadaCommons(Platform):
 
     def external_id(self, url: str) -> str:
         """`e-NNNN`, the same for the English and French pages and the signing form."""
-        text = url.strip()
-        if "://" not in text:
-            text = "https://" + text
+        text = http_url(url)
         expected = (
             f"an e-petition page, https://{CANONICAL_HOST}/petitions/en/Petition/Details?Petition=e-1234 "
             "(or its French page, petitions.ourcommons.ca, or /Petition/Sign/e-1234)"
         )
-        host = _host(text)
-        if urlsplit(text).scheme.lower() not in ("http", "https") or host not in PETITION_HOSTS + SITE_HOSTS:
+        if text is None or host_of(text) not in PETITION_HOSTS + SITE_HOSTS:
             raise self.unsupported(url, expected)
         raw = _number_in(text)
         if raw is None:
@@ -136,13 +131,12 @@ class CanadaCommons(Platform):
     # -- parsing ------------------------------------------------------------------------------
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in (404, 410):
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
+        if response.status in GONE:
+            return removed(str(response.status))
         final = response.final_url or response.url
-        if _host(final) and _host(final) not in PETITION_HOSTS + SITE_HOSTS:
-            raise NotThisPlatform(f"not a House of Commons petition response: it came from {_host(final)!r}")
+        host = host_of(final)
+        if host and host not in PETITION_HOSTS + SITE_HOSTS:
+            raise NotThisPlatform(f"not a House of Commons petition response: it came from {host!r}")
         if looks_like_export(response.body):
             export = read_export(response.body, response.external_id)
             return ParseResult(
@@ -157,13 +151,8 @@ class CanadaCommons(Platform):
             )
         if _e_number(_number_in(final)) != response.external_id:
             # an unknown or withdrawn petition sends visitors to the search or home page
-            return ParseResult(
-                status=Status.REMOVED,
-                raw_status="redirected away from the petition",
-                gone=True,
-                method="http-status",
-            )
-        reading = read_details(_decode(response), response.external_id)
+            return removed("redirected away from the petition")
+        reading = read_details(decode(response), response.external_id)
         return ParseResult(
             supporters=reading.supporters,
             status=reading.status or Status.UNKNOWN,
@@ -173,11 +162,3 @@ class CanadaCommons(Platform):
             outcomes=reading.outcomes,
             method=reading.method,
         )
-
-
-def _decode(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from aggregator_plugins.page_text import ENGLISH_MONTHS
+
 from aggregator import Status
 
 ZONE = "America/Toronto"
@@ -59,20 +61,6 @@ _FRENCH = re.compile(
     r"(\d{1,2})(?:er)?\s+(" + "|".join(_FRENCH_MONTHS) + r")\s+(\d{4})(?:\s+à\s+(\d{1,2})\s*h\s*(\d{2}))?",
     re.IGNORECASE,
 )
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 
 
 def status_of(text: str) -> tuple[Status, str] | None:
@@ -95,7 +83,7 @@ def site_date(text: str) -> datetime | None:
     french = _FRENCH.search(text)
     if english and (not french or english.start() <= french.start()):
         month_name, day, year, hour, minute, half = english.groups()
-        month = _MONTHS.index(month_name.lower()) + 1
+        month = ENGLISH_MONTHS.index(month_name.lower()) + 1
         hours = int(hour) % 12 + (12 if half and half.lower() == "p" else 0) if hour else 0
         parts = (int(year), month, int(day), hours, int(minute or 0))
     elif french:

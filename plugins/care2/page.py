@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from aggregator_plugins.page_text import first_title, number, title_candidates, visible_text
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import LayoutChanged, Status, parse_count
 
 #: the goal in the page's script: `"goal":"5000"` (as third-party scrapers read it)
 _GOAL = re.compile(r"[\"']goal[\"']\s*:\s*[\"']?(\d+)")
-_NUMBER = r"(\d{1,3}(?:[,.\u00a0\u202f]\d{3})+|\d+)"
+_NUMBER = number(r",.\u00a0\u202f")
 #: "48,213 signatures", "48,213 supporters"; a goal's number ("of 50,000", "get to 50,000") is skipped
 _SHOWN_COUNT = re.compile(
     r"(?<![\d,.])" + _NUMBER + r"\s+(?:signatures|supporters|people have signed)\b", re.I
@@ -33,7 +34,6 @@ _NOT_THIS_PETITION = (
     "[class*='more-petitions']"
 )
 _VICTORY_MARKUP = "[class*='victory']"
-_SPACES = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s*[|·-]\s*(?:Care2\s+Petitions|ThePetitionSite(?:\.com)?|Care2)\s*$", re.I)
 
 
@@ -46,35 +46,6 @@ class PageReading:
     status: Status
     raw_status: str | None
     shown_count: int | None
-
-
-def _meta(tree: LexborHTMLParser, prop: str) -> str | None:
-    node = tree.css_first(f"meta[property='{prop}'], meta[name='{prop}']")
-    value = node.attributes.get("content") if node is not None else None
-    return value.strip() if value and value.strip() else None
-
-
-def _text(tree: LexborHTMLParser) -> str:
-    """The visible text of the petition's own parts. Mutates `tree`."""
-    tree.strip_tags(["script", "style", "noscript", "template"])
-    for node in tree.css(_NOT_THIS_PETITION):
-        node.decompose()
-    root = tree.body or tree.root
-    return _SPACES.sub(" ", root.text(separator=" ") if root is not None else "").strip()
-
-
-def _title(tree: LexborHTMLParser) -> str | None:
-    h1 = tree.css_first("h1")
-    head = tree.css_first("title")
-    for candidate in (
-        h1.text(separator=" ") if h1 is not None else None,
-        _meta(tree, "og:title"),
-        head.text() if head is not None else None,
-    ):
-        cleaned = _TITLE_SUFFIX.sub("", _SPACES.sub(" ", candidate or "").strip())
-        if cleaned:
-            return cleaned
-    return None
 
 
 def shown_count(text: str) -> int | None:
@@ -93,8 +64,8 @@ def read_page(html: str) -> PageReading:
     goal = int(goal_match.group(1)) if goal_match and int(goal_match.group(1)) > 0 else None
     victory_markup = tree.css_first(_VICTORY_MARKUP) is not None
     signable = tree.css_first(_SIGN_FORM) is not None
-    title = _title(tree)
-    text = _text(tree)
+    title = first_title(title_candidates(tree), _TITLE_SUFFIX)
+    text = visible_text(tree, _NOT_THIS_PETITION)
     closed = _CLOSED.search(text)
     if victory_markup or _VICTORY.search(text):
         status, raw = Status.VICTORY, "victory"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
+
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import decode, gone
 
 from aggregator import (
     DataSource,
@@ -15,30 +17,18 @@ from aggregator import (
     Platform,
     Politeness,
     ResponseRecord,
-    Status,
     Step,
 )
 
 from .page import endpoint_count, read_page
-from .urls import HOSTS, RejectedURL, count_url, is_count_url, is_home_page, page_url, petition_id
+from .urls import HOSTS, count_url, is_count_url, is_home_page, page_url, petition_id
 
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 PAGE = "page"
 #: the count step after a page that showed a count of its own (the endpoint may then be empty)
 COUNT = "count"
 #: the count step after a page that showed none: the endpoint is the only source
 COUNT_ONLY = "count-only"
 _JSON = {"Accept": "application/json, text/javascript, */*;q=0.1"}
-
-
-def decode(response: ResponseRecord) -> str:
-    """The body as text, in the charset the headers name (UTF-8 otherwise)."""
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 class Care2(Platform):
@@ -84,10 +74,7 @@ class Care2(Platform):
 
     def external_id(self, url: str) -> str:
         """The 9-digit petition id (`342050428` for `/342/050/428/save-the-owls/`)."""
-        try:
-            return petition_id(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, petition_id)
 
     def canonical_url(self, external_id: str) -> str:
         return page_url(external_id)
@@ -102,14 +89,9 @@ class Care2(Platform):
         return self._page(response)
 
     def _page(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
-        if is_home_page(response.final_url) and not is_home_page(response.url):
-            return ParseResult(
-                status=Status.REMOVED, raw_status="home page redirect", gone=True, method="http-status"
-            )
+        removed = gone(response, is_home_page)
+        if removed is not None:
+            return removed
         html = decode(response)
         if "thepetitionsite" not in html.lower() and "care2" not in html.lower():
             raise NotThisPlatform(f"{response.final_url} is not a ThePetitionSite (Care2) page")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from aggregator_plugins.page_urls import RejectedURL, host_of, with_scheme
+
 HOSTS: tuple[str, ...] = ("www.thepetitionsite.com", "thepetitionsite.com")
 EXAMPLE = "https://www.thepetitionsite.com/<ddd>/<ddd>/<ddd>/<slug>/"
 COUNT_PATH = "/servlets/petitions/signatures.php"
@@ -12,27 +14,13 @@ _GROUP = re.compile(r"\d{3}")
 _ID = re.compile(r"\d{9}")
 #: `/de-de/`, `/fr-fr/`, `/en-gb/`: a language prefix before the petition path
 _LOCALE = re.compile(r"[a-z]{2}-[a-z]{2}")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-class RejectedURL(ValueError):
-    """A URL that is not a ThePetitionSite petition; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
 
 
 def split(url: str) -> tuple[str, str, list[str], str]:
     """Host, path, non-empty path segments and query of a URL pasted with or without a scheme."""
-    text = url.strip()
-    if text.startswith("//"):
-        text = "https:" + text
-    elif not _SCHEME.match(text):
-        text = "https://" + text
+    text = with_scheme(url)
     parts = urlsplit(text)
-    host = (parts.hostname or "").rstrip(".").lower()
-    return host, parts.path, [s for s in parts.path.split("/") if s], parts.query
+    return host_of(text), parts.path, [s for s in parts.path.split("/") if s], parts.query
 
 
 def petition_id(url: str) -> str:

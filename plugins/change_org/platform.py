@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import GONE, decode
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import (
@@ -27,23 +28,11 @@ from . import page_state, visible
 from .urls import (
     CANONICAL_PREFIX,
     HOSTS,
-    RejectedURL,
     is_home_page,
     normalise_slug,
     slug_from_url,
     slug_or_none,
 )
-
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-
-
-def _decode(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 class ChangeOrg(Platform):
@@ -95,10 +84,7 @@ class ChangeOrg(Platform):
 
     def external_id(self, url: str) -> str:
         """The petition slug, percent-encoded UTF-8 with uppercase hex, as change.org writes it."""
-        try:
-            return slug_from_url(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, slug_from_url)
 
     def canonical_url(self, external_id: str) -> str:
         return CANONICAL_PREFIX + normalise_slug(external_id)
@@ -111,11 +97,11 @@ class ChangeOrg(Platform):
 
     def parse(self, response: ResponseRecord) -> ParseResult:
         """Count, status, title and goal from the page's embedded state, else its header text."""
-        if response.status in _GONE:
+        if response.status in GONE:
             return ParseResult(
                 status=Status.REMOVED, raw_status=f"HTTP {response.status}", gone=True, method="http-status"
             )
-        html = _decode(response)
+        html = decode(response)
         if visible.is_challenge(html):
             raise NotThisPlatform(
                 "a Cloudflare challenge page, not the petition: change.org refused this client"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
+
+from aggregator_plugins.page_urls import RejectedURL, split_url
 
 HOSTS: tuple[str, ...] = ("www.change.org", "change.org")
 SHORT_HOSTS: tuple[str, ...] = ("chng.it", "www.chng.it")
@@ -18,7 +20,6 @@ _SAFE = "-._~!$&'()*+,;=:@%"
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 _OTHER_PAGES: dict[str, str] = {
     "o": "an organisation page (/o/...), whose counter adds up all the organisation's petitions",
@@ -28,14 +29,6 @@ _OTHER_PAGES: dict[str, str] = {
     "search": "a search page",
     "start-a-petition": "the page for starting a petition",
 }
-
-
-class RejectedURL(ValueError):
-    """A URL that is not a change.org petition page; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
 
 
 def normalise_slug(raw: str) -> str:
@@ -52,21 +45,11 @@ def normalise_slug(raw: str) -> str:
     return _ESCAPE.sub(fix, text)
 
 
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    if not _SCHEME.match(text):
-        return "https://" + text
-    return text
-
-
 def slug_from_url(url: str) -> str:
     """The petition slug of a change.org URL: `/p/<slug>`, `/petitions/<slug>` and
     `/<locale>/petitions/<slug>`, with query, fragment and anything after the slug (share suffixes
     `/exp/...`, updates `/u/<id>`, comments `/c`, `/sign`) dropped. Raises `RejectedURL`."""
-    parts = urlsplit(_with_scheme(url))
-    host = (parts.hostname or "").rstrip(".").lower()
+    host, segments = split_url(url)
     if host in SHORT_HOSTS:
         raise RejectedURL(
             f"the full petition address ({EXAMPLE}); chng.it short links are not followed: open the "
@@ -74,7 +57,6 @@ def slug_from_url(url: str) -> str:
         )
     if host not in HOSTS:
         raise RejectedURL(f"a URL on {' or '.join(HOSTS)} such as {EXAMPLE}")
-    segments = [s for s in parts.path.split("/") if s]
     if len(segments) >= 2 and _LOCALE.fullmatch(segments[0]) and segments[1] in _PETITION_SEGMENTS:
         segments = segments[1:]
     if segments and segments[0].lower() in _OTHER_PAGES:
@@ -106,8 +88,7 @@ def is_home_page(url: str | None) -> bool:
     sites send requests for petitions that no longer exist."""
     if not url:
         return False
-    parts = urlsplit(_with_scheme(url))
-    if (parts.hostname or "").rstrip(".").lower() not in HOSTS:
+    host, segments = split_url(url)
+    if host not in HOSTS:
         return False
-    segments = [s for s in parts.path.split("/") if s]
     return not segments or (len(segments) == 1 and bool(_LOCALE.fullmatch(segments[0])))

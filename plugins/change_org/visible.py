@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aggregator_plugins.page_text import meta
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import Status, parse_count
@@ -52,18 +53,12 @@ def is_challenge(html: str) -> bool:
     return any(marker in html for marker in _CHALLENGE)
 
 
-def _meta(tree: LexborHTMLParser, prop: str) -> str | None:
-    node = tree.css_first(f"meta[property='{prop}'], meta[name='{prop}']")
-    value = node.attributes.get("content") if node is not None else None
-    return value.strip() if value and value.strip() else None
-
-
 def is_change_org(tree: LexborHTMLParser, html: str) -> bool:
     """Whether the page is change.org's: its site name, canonical URL, assets or page state."""
-    if "change.org" in (_meta(tree, "og:site_name") or "").lower():
+    if "change.org" in (meta(tree, "og:site_name") or "").lower():
         return True
     canonical = tree.css_first("link[rel='canonical']")
-    for url in (canonical.attributes.get("href") if canonical is not None else None, _meta(tree, "og:url")):
+    for url in (canonical.attributes.get("href") if canonical is not None else None, meta(tree, "og:url")):
         if url and (slug_or_none(url) or any(f"//{host}" in url for host in HOSTS)):
             return True
     return "changeTargetingData" in html or any(host in html for host in _ASSET_HOSTS)
@@ -83,7 +78,7 @@ def title(tree: LexborHTMLParser) -> str | None:
     h1 = tree.css_first("h1")
     head_title = tree.css_first("title")
     for candidate in (
-        _meta(tree, "og:title"),
+        meta(tree, "og:title"),
         h1.text(separator=" ") if h1 is not None else None,
         head_title.text() if head_title is not None else None,
     ):

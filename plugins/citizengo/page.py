@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aggregator_plugins.page_text import SPACES, first_title, meta
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from aggregator import Status
@@ -23,7 +24,6 @@ _CLOSED = re.compile(
     r"|\besta petici[oó]n (?:est[aá] cerrada|ha finalizado)\b",
     re.I,
 )
-_SPACES = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s*[|·-]\s*CitizenGO\s*$", re.I)
 
 
@@ -67,13 +67,7 @@ def own(area: Scope, selector: str) -> list[LexborNode]:
 
 
 def text(node: LexborNode) -> str:
-    return _SPACES.sub(" ", node.text(separator=" ")).strip()
-
-
-def meta(tree: LexborHTMLParser, prop: str) -> str | None:
-    node = tree.css_first(f"meta[property='{prop}'], meta[name='{prop}']")
-    value = node.attributes.get("content") if node is not None else None
-    return value.strip() if value and value.strip() else None
+    return SPACES.sub(" ", node.text(separator=" ")).strip()
 
 
 def title(tree: LexborHTMLParser, area: Scope) -> str | None:
@@ -85,11 +79,7 @@ def title(tree: LexborHTMLParser, area: Scope) -> str | None:
     if not area.teaser:
         head = tree.css_first("title")
         candidates += [meta(tree, "og:title"), head.text() if head is not None else None]
-    for candidate in candidates:
-        cleaned = _TITLE_SUFFIX.sub("", _SPACES.sub(" ", candidate or "").strip())
-        if cleaned and cleaned.lower() != "citizengo":
-            return cleaned
-    return None
+    return first_title(candidates, _TITLE_SUFFIX, not_titles=("citizengo",))
 
 
 def status(area: Scope) -> tuple[Status, str | None]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from aggregator_plugins.page_text import meta
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import decode, gone
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import (
@@ -17,25 +19,12 @@ from aggregator import (
     Platform,
     Politeness,
     ResponseRecord,
-    Status,
     Step,
     parse_count,
 )
 
 from . import page
-from .urls import HOSTS, RejectedURL, canonical_url, is_home_page, node_id
-
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-
-
-def decode(response: ResponseRecord) -> str:
-    """The body as text, in the charset the headers name (UTF-8 otherwise)."""
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
+from .urls import HOSTS, canonical_url, is_home_page, node_id
 
 
 class CitizenGo(Platform):
@@ -76,10 +65,7 @@ class CitizenGo(Platform):
 
     def external_id(self, url: str) -> str:
         """The node id (`157636` for `/en/157636-delete-abortion-...`)."""
-        try:
-            return node_id(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, node_id)
 
     def canonical_url(self, external_id: str) -> str:
         return canonical_url(external_id)
@@ -91,20 +77,12 @@ class CitizenGo(Platform):
     def parse(self, response: ResponseRecord) -> ParseResult:
         """Count, goal, title and status of the node `external_id`, never another node's numbers
         and never the site-wide member counter."""
-        if response.status in _GONE:
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
-        if is_home_page(response.final_url) and not is_home_page(response.url):
-            return ParseResult(
-                status=Status.REMOVED, raw_status="home page redirect", gone=True, method="http-status"
-            )
+        removed = gone(response, is_home_page)
+        if removed is not None:
+            return removed
         html = decode(response)
         tree = LexborHTMLParser(html)
-        if (
-            "citizengo" not in (page.meta(tree, "og:site_name") or "").lower()
-            and "citizengo" not in html.lower()
-        ):
+        if "citizengo" not in (meta(tree, "og:site_name") or "").lower() and "citizengo" not in html.lower():
             raise NotThisPlatform(f"{response.final_url} is not a CitizenGO page")
         nid = response.external_id
         area = page.scope(tree, nid)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from aggregator_plugins.page_urls import RejectedURL, split_url
 
 HOSTS: tuple[str, ...] = ("citizengo.org", "www.citizengo.org")
 EXAMPLE = "https://citizengo.org/<lang>/<nid>-<slug>"
@@ -11,7 +12,6 @@ EXAMPLE = "https://citizengo.org/<lang>/<nid>-<slug>"
 _NODE_SEGMENT = re.compile(r"(\d+)(?:-[^/]*)?")
 #: a language prefix (`en`, `en-us`, `pt-br`, `hazteoir`) or a topic code (`lf`, `fm`, `md`, ...)
 _PREFIX = re.compile(r"[a-z]{2,3}(?:-[a-z]{2,4})?|hazteoir")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _OTHER_PAGES: dict[str, str] = {
     "victories": "the list of victories",
     "user-profile": "a user profile",
@@ -23,29 +23,11 @@ _OTHER_PAGES: dict[str, str] = {
 }
 
 
-class RejectedURL(ValueError):
-    """A URL that is not a CitizenGO petition page; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-def _split(url: str) -> tuple[str, list[str]]:
-    text = url.strip()
-    if text.startswith("//"):
-        text = "https:" + text
-    elif not _SCHEME.match(text):
-        text = "https://" + text
-    parts = urlsplit(text)
-    return (parts.hostname or "").rstrip(".").lower(), [s for s in parts.path.split("/") if s]
-
-
 def node_id(url: str) -> str:
     """The node id of `/<lang>/<nid>-<slug>`, `/<lang>/<topic>/<nid>-<slug>`, `/<lang>/node/<nid>`
     and the malformed `/en//en/<nid>-<slug>` links of the site's own pages; query, fragment and
     anything after the petition segment (`/share`, `/sign`) are dropped. Raises `RejectedURL`."""
-    host, segments = _split(url)
+    host, segments = split_url(url)
     if host not in HOSTS:
         raise RejectedURL(f"a URL on citizengo.org such as {EXAMPLE}")
     for index, segment in enumerate(segments):
@@ -71,7 +53,7 @@ def is_home_page(url: str | None) -> bool:
     """Whether a URL is CitizenGO's home page (optionally with a language prefix)."""
     if not url:
         return False
-    host, segments = _split(url)
+    host, segments = split_url(url)
     if host not in HOSTS:
         return False
     rest = [s.lower() for s in segments if not _PREFIX.fullmatch(s.lower())]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aggregator_plugins.page_text import social_title
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import LayoutChanged, Status, parse_count
@@ -76,20 +77,6 @@ def _node_number(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> int | No
     return None
 
 
-def title(tree: LexborHTMLParser) -> str | None:
-    for selector in ("meta[property='og:title']", "meta[name='twitter:title']"):
-        node = tree.css_first(selector)
-        content = (node.attributes.get("content") or "").strip() if node is not None else ""
-        if content:
-            return content
-    for selector in ("h1", "title"):
-        node = tree.css_first(selector)
-        text = _SPACES.sub(" ", node.text()).strip() if node is not None else ""
-        if text:
-            return text
-    return None
-
-
 def status(tree: LexborHTMLParser, text: str) -> tuple[Status, str]:
     """Victory or closed wording first; otherwise the sign form means open."""
     for pattern, found in ((_VICTORY, Status.VICTORY), (_CLOSED, Status.CLOSED)):
@@ -122,4 +109,4 @@ def read_page(html: str, url: str) -> PageReading:
     if goal is None:
         match = _GOAL_TEXT.search(text)
         goal = parse_count(next(g for g in match.groups() if g)).value if match else None
-    return PageReading(supporters, method, found, raw, title(tree), goal or None)
+    return PageReading(supporters, method, found, raw, social_title(tree, ("h1", "title")), goal or None)

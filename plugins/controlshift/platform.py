@@ -9,6 +9,9 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import GONE, decode, removed
+
 from aggregator import (
     DataSource,
     LayoutChanged,
@@ -25,7 +28,6 @@ from aggregator import (
 from . import page
 from .urls import (
     HOSTS,
-    RejectedURL,
     id_from_url,
     is_home_page,
     is_json_url,
@@ -34,21 +36,11 @@ from .urls import (
     same_petition,
 )
 
-_GONE = (404, 410)
 _JSONP = re.compile(r"^\s*(?:/\*\*/\s*)?[A-Za-z_$][\w$.]*\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 #: kept in the petition's state once a host showed it has no `.json`: later polls read the page
 NO_JSON = "json_missing"
 _COUNT_KEYS = ("signature_count", "public_signature_count")
 _NO_JSON_FLAG = frozenset({"json_unavailable"})
-
-
-def _text(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 def read_json(text: str) -> Any:
@@ -113,10 +105,7 @@ class ControlShift(Platform):
 
     def external_id(self, url: str) -> str:
         """`<host>/<slug>`: slugs are only unique on their host."""
-        try:
-            return id_from_url(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, id_from_url)
 
     def canonical_url(self, external_id: str) -> str:
         return page_url(external_id)
@@ -134,14 +123,14 @@ class ControlShift(Platform):
     def _json(self, response: ResponseRecord) -> ParseResult:
         fallback = Step(page_url(response.external_id), purpose="page-fallback")
         if response.final_url != response.url and is_home_page(response.final_url):
-            return _removed("redirected to the home page")
+            return removed("redirected to the home page")
         if not is_json_url(response.final_url) and same_petition(response.final_url, response.external_id):
             # the host answered `.json` with the petition page itself: read it as the page
             return self._page(replace(response, url=response.final_url, purpose="page-fallback"))
         if not 200 <= response.status < 300:
             # 404 may mean "no such petition" or "this host has no .json": the page tells which
             return ParseResult(flags=_NO_JSON_FLAG, next_step=fallback)
-        data = read_json(_text(response))
+        data = read_json(decode(response))
         if data is None:
             return ParseResult(flags=_NO_JSON_FLAG, next_step=fallback)
         petition = data.get("petition") if isinstance(data, dict) and "petition" in data else data
@@ -168,15 +157,15 @@ class ControlShift(Platform):
         )
 
     def _page(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return _removed(str(response.status), gone=True)
+        if response.status in GONE:
+            return removed(str(response.status))
         if response.final_url != response.url and not same_petition(response.final_url, response.external_id):
             if is_home_page(response.final_url):
-                return _removed("redirected to the home page")
+                return removed("redirected to the home page")
             raise NotThisPlatform(f"{response.url} redirected to {response.final_url}, not a petition page")
         if not 200 <= response.status < 300:
             raise LayoutChanged(f"the petition page {response.url} answered HTTP {response.status}")
-        reading = page.read_page(_text(response), response.final_url)
+        reading = page.read_page(decode(response), response.final_url)
         return ParseResult(
             supporters=reading.supporters,
             status=reading.status,
@@ -187,7 +176,3 @@ class ControlShift(Platform):
             method=reading.method,
             state={NO_JSON: True} if response.purpose == "page-fallback" else None,
         )
-
-
-def _removed(raw: str, *, gone: bool = True) -> ParseResult:
-    return ParseResult(status=Status.REMOVED, raw_status=raw, gone=gone, method="http-status")

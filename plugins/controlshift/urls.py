@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from aggregator_plugins.page_urls import RejectedURL, with_scheme
+
 #: ControlShift hosts claimed without configuration; others are mapped in the config's [hosts]
 HOSTS: tuple[str, ...] = ("you.38degrees.org.uk",)
 EXAMPLE = "https://you.38degrees.org.uk/petitions/<slug>"
@@ -12,7 +14,6 @@ EXAMPLE = "https://you.38degrees.org.uk/petitions/<slug>"
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _LOCALE = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2})?")
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: pages under /petitions/ that are not a petition
 _NOT_PETITIONS = frozenset({"new", "search", "featured", "mine", "near"})
 _AGGREGATES = {
@@ -22,26 +23,11 @@ _AGGREGATES = {
 }
 
 
-class RejectedURL(ValueError):
-    """Not a ControlShift petition URL; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
-
-
 def id_from_url(url: str) -> str:
     """`<host>/<slug>` for `/petitions/<slug>` with a `.json` suffix, a language prefix (`/fr/`),
     trailing pages (`/share`, `/thanks`, `/signatures/new`), query strings and fragments dropped.
     Raises `RejectedURL`."""
-    parts = urlsplit(_with_scheme(url))
+    parts = urlsplit(with_scheme(url))
     host = (parts.hostname or "").rstrip(".").lower()
     if not _HOST.fullmatch(host):
         raise RejectedURL(f"an http(s) address such as {EXAMPLE}")

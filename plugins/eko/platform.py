@@ -6,8 +6,9 @@ import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
+from aggregator_plugins.page_urls import host_of, split_url, with_scheme
+from aggregator_plugins.responses import GONE, decode, removed
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import (
@@ -33,40 +34,17 @@ ACTION_HOSTS: tuple[str, ...] = (LEGACY_HOST, NEW_HOST, "actions.sumofus.org")
 HOSTS: tuple[str, ...] = (*ACTION_HOSTS, "eko.org", "www.eko.org")
 EXAMPLE = f"https://{LEGACY_HOST}/a/<slug>"
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _MARKERS = ("eko.org", "ekō", "sumofus", "champaign")
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").rstrip(".").lower()
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
 
 
 def slug_or_none(url: str) -> str | None:
     """The action slug of `/a/<slug>` on an action host (`//a/` of Eko's redirects tolerated)."""
-    parts = urlsplit(_with_scheme(url))
-    if _host(parts.geturl()) not in ACTION_HOSTS:
+    host, segments = split_url(url)
+    if host not in ACTION_HOSTS:
         return None
-    segments = [s for s in parts.path.split("/") if s]
     if len(segments) >= 2 and segments[0] == "a" and _SLUG.fullmatch(segments[1]):
         return segments[1]
     return None
-
-
-def _decode(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 class Eko(Platform):
@@ -107,7 +85,7 @@ class Eko(Platform):
         """The action slug (or numeric page id) of `/a/<slug>`, query and sub-pages dropped."""
         slug = slug_or_none(url)
         if slug is None:
-            host = _host(_with_scheme(url))
+            host = host_of(with_scheme(url))
             where = "; eko.org lists campaigns: open one and paste its action page" if host in HOSTS else ""
             raise self.unsupported(url, f"an action page such as {EXAMPLE}{where}")
         return slug
@@ -121,24 +99,17 @@ class Eko(Platform):
         return Step(f"https://{host}/a/{external_id}", purpose="page")
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
-        if slug_or_none(response.final_url) is None and _host(response.final_url).endswith(
+        if response.status in GONE:
+            return removed(str(response.status))
+        if slug_or_none(response.final_url) is None and host_of(response.final_url).endswith(
             ("eko.org", "sumofus.org")
         ):
-            return ParseResult(
-                status=Status.REMOVED,
-                raw_status="redirected to the home page",
-                gone=True,
-                method="http-status",
-            )
-        html = _decode(response)
+            return removed("redirected to the home page")
+        html = decode(response)
         if not any(marker in html.lower() for marker in _MARKERS):
             raise NotThisPlatform(f"{response.final_url} did not answer with an Eko page")
         tree = LexborHTMLParser(html)
-        state = {"host": _host(response.final_url)}
+        state = {"host": host_of(response.final_url)}
         props = templates.next_data(tree)
         if props is not None and templates.next_is_gone(props):
             return ParseResult(

@@ -8,9 +8,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aggregator_plugins.page_text import value_count
 from selectolax.lexbor import LexborHTMLParser
 
-from aggregator import LayoutChanged, parse_count
+from aggregator import LayoutChanged
 
 #: Champaign's Plugins::ActionsThermometer::GOALS; above 2M the goal is the next million
 GOALS: tuple[int, ...] = (
@@ -87,15 +88,6 @@ def _enclosing_object(text: str, position: int) -> Any:
     return None
 
 
-def _count(value: Any) -> int | None:
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    try:
-        return parse_count(value).value
-    except LayoutChanged:
-        return None
-
-
 def _goal(plugin: Mapping[str, Any], count: int) -> int:
     """`goal_k` ("150k") when it is exact, else the ladder step (Champaign's own rule)."""
     shown = plugin.get("goal_k")
@@ -135,7 +127,7 @@ def read_champaign(html: str, tree: LexborHTMLParser) -> Reading | None:
             donations = True
             continue
         plugin = _enclosing_object(html, match.start())
-        count = _count(plugin.get("signatures")) if isinstance(plugin, Mapping) else None
+        count = value_count(plugin.get("signatures")) if isinstance(plugin, Mapping) else None
         if plugin is not None and count is not None:
             return Reading("champaign-thermometer", count, _goal(plugin, count), _title(tree))
     if donations:
@@ -174,7 +166,7 @@ def read_next(props: Mapping[str, Any]) -> Reading | None:
     `created_at`, `campaign_id`. It shows no goal."""
     for node in _walk_props(props):
         for key in _NEXT_COUNTS:
-            count = _count(node.get(key))
+            count = value_count(node.get(key))
             if count is None:
                 continue
             title = node.get("title") or props.get("title")

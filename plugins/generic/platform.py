@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from aggregator_plugins.responses import GONE, removed
+
 from aggregator import (
     DataSource,
     LayoutChanged,
@@ -13,7 +15,6 @@ from aggregator import (
     Platform,
     Politeness,
     ResponseRecord,
-    Status,
     Step,
 )
 
@@ -22,19 +23,13 @@ from .pages import Page
 from .sources import read_count, read_goal, read_status
 from .urls import BadURL, normalise_url, redirected_home
 
-GONE = (404, 410)
-
 
 def gone_result(response: ResponseRecord) -> ParseResult | None:
     """`removed` for a 404/410 or a redirect to the site's home page; None otherwise."""
     if response.status in GONE:
-        return ParseResult(
-            status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-        )
+        return removed(str(response.status))
     if redirected_home(response.url, response.final_url):
-        return ParseResult(
-            status=Status.REMOVED, raw_status="redirected to the home page", gone=True, method="http-status"
-        )
+        return removed("redirected to the home page")
     return None
 
 

@@ -9,6 +9,9 @@ from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from aggregator_plugins.page_text import value_count
+from aggregator_plugins.page_urls import split_url
+from aggregator_plugins.responses import GONE, decode, removed
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import (
@@ -23,14 +26,12 @@ from aggregator import (
     ResponseRecord,
     Status,
     Step,
-    parse_count,
 )
 
 HOSTS: tuple[str, ...] = ("innn.it", "www.innn.it")
 BASE = "https://innn.it"
 EXAMPLE = f"{BASE}/<slug>"
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: first path segments of innn.it that are the site's own pages, not petitions (inferred)
 _SITE_PAGES = frozenset(
     {
@@ -71,23 +72,13 @@ STATUS_MAP: Mapping[str, Status] = {
     "hidden": Status.REMOVED,
 }
 _SIGNABLE_KEYS = ("signable", "initiative", "petition")
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
 
 
 def slug_or_none(url: str) -> str | None:
     """The petition slug: the first path segment of an innn.it URL, unless it is a site page."""
-    parts = urlsplit(_with_scheme(url))
-    if (parts.hostname or "").rstrip(".").lower() not in HOSTS:
+    host, segments = split_url(url)
+    if host not in HOSTS:
         return None
-    segments = [s for s in parts.path.split("/") if s]
     if not segments or segments[0].lower() in _SITE_PAGES or not _SLUG.fullmatch(segments[0]):
         return None
     return segments[0]
@@ -96,12 +87,7 @@ def slug_or_none(url: str) -> str | None:
 def _count(value: Any) -> int | None:
     if isinstance(value, Mapping):
         value = value.get("total", value.get("displayed"))
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    try:
-        return parse_count(value).value
-    except LayoutChanged:
-        return None
+    return value_count(value)
 
 
 def _text(value: Any) -> str | None:
@@ -163,15 +149,15 @@ class InnnIt(Platform):
         return Step(self.canonical_url(external_id), purpose="page")
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return _removed(str(response.status), "http-status")
+        if response.status in GONE:
+            return removed(str(response.status), "http-status")
         if slug_or_none(response.final_url) is None:
             if (urlsplit(response.final_url).hostname or "").lower() in HOSTS:
-                return _removed("redirected to the home page", "http-status")
+                return removed("redirected to the home page", "http-status")
             raise NotThisPlatform(f"{response.url} ended at {response.final_url}, not on innn.it")
         props = _page_props(response)
-        if props.get("hasError") is True or props.get("notFound") is True or props.get("statusCode") in _GONE:
-            return _removed("hasError", "embedded-state")
+        if props.get("hasError") is True or props.get("notFound") is True or props.get("statusCode") in GONE:
+            return removed("hasError", "embedded-state")
         signable = next((props[k] for k in _SIGNABLE_KEYS if isinstance(props.get(k), Mapping)), None)
         if signable is None:
             raise LayoutChanged(f"innn.it page {response.final_url} has no pageProps.signable")
@@ -193,11 +179,7 @@ class InnnIt(Platform):
 
 
 def _page_props(response: ResponseRecord) -> Mapping[str, Any]:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        html = response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        html = response.body.decode("utf-8", errors="replace")
+    html = decode(response)
     node = LexborHTMLParser(html).css_first("script#__NEXT_DATA__")
     if node is None:
         if "innn" not in html.lower():
@@ -214,7 +196,3 @@ def _page_props(response: ResponseRecord) -> Mapping[str, Any]:
     if not isinstance(props, Mapping):
         raise LayoutChanged(f"the __NEXT_DATA__ of {response.final_url} has no props.pageProps")
     return props
-
-
-def _removed(raw: str, method: str) -> ParseResult:
-    return ParseResult(status=Status.REMOVED, raw_status=raw, gone=True, method=method)

@@ -6,54 +6,23 @@ import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from aggregator_plugins.page_text import ENGLISH_STATUS_SOURCE, JSON_LD_SOURCE
+from aggregator_plugins.page_urls import split_url
+from aggregator_plugins.responses import decode, gone
 
-from aggregator import (
-    DataSource,
-    LayoutChanged,
-    NotThisPlatform,
-    ParseResult,
-    Platform,
-    Politeness,
-    ResponseRecord,
-    Status,
-    Step,
-)
+from aggregator import DataSource, ParseResult, Platform, Politeness, ResponseRecord, Step
 
 from . import page
 
 HOSTS: tuple[str, ...] = ("www.ipetitions.com", "ipetitions.com")
 EXAMPLE = "https://www.ipetitions.com/petition/<slug>"
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def _split(url: str) -> tuple[str, list[str]]:
-    text = url.strip()
-    if text.startswith("//"):
-        text = "https:" + text
-    elif not _SCHEME.match(text):
-        text = "https://" + text
-    parts = urlsplit(text)
-    return (parts.hostname or "").rstrip(".").lower(), [unquote(s) for s in parts.path.split("/") if s]
 
 
 def is_home_page(url: str) -> bool:
-    host, segments = _split(url)
+    host, segments = split_url(url, unquoted=True)
     return host in HOSTS and (not segments or [s.lower() for s in segments] in (["petitions"], ["browse"]))
-
-
-def decode(response: ResponseRecord) -> str:
-    """The body as text, in the charset the headers name (UTF-8 otherwise)."""
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 class IPetitions(Platform):
@@ -71,24 +40,20 @@ class IPetitions(Platform):
     #: no public page shows a petition before it collects or a refusal by moderators
     states_not_applicable: ClassVar[tuple[str, ...]] = ("pending", "rejected")
     data_sources: ClassVar[tuple[DataSource, ...]] = (
-        DataSource(
-            "json-ld",
-            "schema.org InteractionCounter (SignAction/JoinAction) userInteractionCount, if present",
-            "inferred",
-        ),
+        JSON_LD_SOURCE,
         DataSource(
             "visible-text",
             "'N of M signatures', 'Signatures: N' or 'N signatures' (space thousands, as the home "
             "page's #signaturesTotal '36 967 717' writes them) in the petition's own parts",
             "inferred",
         ),
-        DataSource("status-text", "'Victory!', 'This petition is closed', a signing form (open)", "inferred"),
+        ENGLISH_STATUS_SOURCE,
         DataSource("http-status", "404/410, or a redirect to the home page: removed", "inferred"),
     )
 
     def external_id(self, url: str) -> str:
         """The slug of `/petition/<slug>` (also `/petition/<slug>/<subpage>`)."""
-        host, segments = _split(url)
+        host, segments = split_url(url, unquoted=True)
         if host not in HOSTS:
             raise self.unsupported(url, f"a URL on www.ipetitions.com such as {EXAMPLE}")
         if len(segments) < 2 or segments[0].lower() != "petition":
@@ -106,37 +71,4 @@ class IPetitions(Platform):
         return Step(self.canonical_url(external_id), purpose="page", headers={"Accept-Language": "en"})
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
-        if is_home_page(response.final_url) and not is_home_page(response.url):
-            return ParseResult(
-                status=Status.REMOVED, raw_status="home page redirect", gone=True, method="http-status"
-            )
-        html = decode(response)
-        if "ipetitions" not in html.lower():
-            raise NotThisPlatform(f"{response.final_url} is not an iPetitions page")
-        tree = LexborHTMLParser(html)
-        title = page.title(tree)
-        from_json_ld = page.json_ld_count(tree)
-        text = page.visible_text(tree)
-        reading = page.text_count(text)
-        if from_json_ld is not None:
-            goal = reading.goal if reading else page.shown_goal(text)
-            reading = page.Reading(from_json_ld, "json-ld", goal)
-        if reading is None:
-            raise LayoutChanged(
-                f"iPetitions page {response.final_url} has no readable count: looked for JSON-LD and "
-                f"'N signatures' outside headers, sidebars and the site total {page.SITE_TOTAL} "
-                "(a goal is never a count)"
-            )
-        status, raw = page.status(tree, text)
-        return ParseResult(
-            supporters=reading.supporters,
-            status=status,
-            raw_status=raw,
-            title=title,
-            goal=reading.goal,
-            method=reading.method,
-        )
+        return gone(response, is_home_page) or page.SITE.read(decode(response), response.final_url)

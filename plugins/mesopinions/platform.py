@@ -6,40 +6,18 @@ import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from aggregator_plugins.page_text import JSON_LD_SOURCE
+from aggregator_plugins.page_urls import split_url
+from aggregator_plugins.responses import decode, gone
 
-from aggregator import (
-    DataSource,
-    LayoutChanged,
-    NotThisPlatform,
-    ParseResult,
-    Platform,
-    Politeness,
-    ResponseRecord,
-    Status,
-    Step,
-)
+from aggregator import DataSource, ParseResult, Platform, Politeness, ResponseRecord, Step
 
 from . import page
 
 HOSTS: tuple[str, ...] = ("www.mesopinions.com", "mesopinions.com")
 EXAMPLE = "https://www.mesopinions.com/petition/<category>/<slug>/<id>"
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _WORD = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def _split(url: str) -> tuple[str, list[str]]:
-    text = url.strip()
-    if text.startswith("//"):
-        text = "https:" + text
-    elif not _SCHEME.match(text):
-        text = "https://" + text
-    parts = urlsplit(text)
-    return (parts.hostname or "").rstrip(".").lower(), [unquote(s) for s in parts.path.split("/") if s]
 
 
 def petition_path(segments: list[str]) -> str | None:
@@ -54,19 +32,10 @@ def petition_path(segments: list[str]) -> str | None:
 
 def is_list_page(url: str) -> bool:
     """The home page or a category list (`/petition/<category>`), where removed petitions may land."""
-    host, segments = _split(url)
+    host, segments = split_url(url, unquoted=True)
     if host not in HOSTS:
         return False
     return not segments or (segments[0].lower() in ("petition", "petitions") and len(segments) <= 2)
-
-
-def decode(response: ResponseRecord) -> str:
-    """The body as text, in the charset the headers name (UTF-8 otherwise)."""
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 class Mesopinions(Platform):
@@ -83,11 +52,7 @@ class Mesopinions(Platform):
     #: no public page shows a petition before it collects or a refusal by moderators
     states_not_applicable: ClassVar[tuple[str, ...]] = ("pending", "rejected")
     data_sources: ClassVar[tuple[DataSource, ...]] = (
-        DataSource(
-            "json-ld",
-            "schema.org InteractionCounter (SignAction/JoinAction) userInteractionCount, if present",
-            "inferred",
-        ),
+        JSON_LD_SOURCE,
         DataSource(
             "visible-text",
             "'19.898 signatures' (dot thousands, seen in a saved copy of a page; not in the corpus), "
@@ -108,7 +73,7 @@ class Mesopinions(Platform):
     def external_id(self, url: str) -> str:
         """`<category>/<slug>/<id>` of the petition page (sub-pages, query and fragment dropped).
         The category and slug are kept: the site's own URLs need them."""
-        host, segments = _split(url)
+        host, segments = split_url(url, unquoted=True)
         if host not in HOSTS:
             raise self.unsupported(url, f"a URL on www.mesopinions.com such as {EXAMPLE}")
         path = petition_path(segments)
@@ -129,36 +94,5 @@ class Mesopinions(Platform):
         return Step(self.canonical_url(external_id), purpose="page", headers={"Accept-Language": "fr-FR,fr"})
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        if response.status in _GONE:
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
-        if is_list_page(response.final_url) and not is_list_page(response.url):
-            return ParseResult(
-                status=Status.REMOVED, raw_status="list page redirect", gone=True, method="http-status"
-            )
-        html = decode(response)
-        if "mesopinions" not in html.lower():
-            raise NotThisPlatform(f"{response.final_url} is not a Mesopinions page")
-        tree = LexborHTMLParser(html)
-        title = page.title(tree)
-        from_json_ld = page.json_ld_count(tree)
-        text = page.visible_text(tree)
-        reading = page.text_count(text)
-        if from_json_ld is not None:
-            goal = reading.goal if reading else page.shown_goal(text)
-            reading = page.Reading(from_json_ld, "json-ld", goal)
-        if reading is None:
-            raise LayoutChanged(
-                f"Mesopinions page {response.final_url} has no readable count: looked for JSON-LD and "
-                "'N signatures' outside headers, sidebars and other petitions (a goal is never a count)"
-            )
-        status, raw = page.status(tree, text)
-        return ParseResult(
-            supporters=reading.supporters,
-            status=status,
-            raw_status=raw,
-            title=title,
-            goal=reading.goal,
-            method=reading.method,
-        )
+        removed = gone(response, is_list_page, redirect="list page redirect")
+        return removed or page.SITE.read(decode(response), response.final_url)

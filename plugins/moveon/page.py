@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aggregator_plugins.page_text import social_title
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import LayoutChanged, Status, parse_count
@@ -26,6 +27,8 @@ _COUNT_TEXT = re.compile(
 _VICTORY_TEXT = re.compile(r"declared the campaign a success", re.I)
 _CLOSED_TEXT = re.compile(r"this petition (?:is|has been) closed|no longer accepting signatures", re.I)
 _SPACES = re.compile(r"\s+")
+#: where the title is when the page has no `og:title` or `twitter:title`
+_HEADINGS = ("#petition-title", "h1", "title")
 LOOKED_FOR = (
     "the page state (__NEXT_DATA__, window.preloadObjects), the thermometer (.progress-current strong) "
     "and the text 'N of M signatures'"
@@ -114,20 +117,6 @@ def _markup_number(tree: LexborHTMLParser, selector: str) -> int | None:
         return None
 
 
-def _title(tree: LexborHTMLParser) -> str | None:
-    for selector in ("meta[property='og:title']", "meta[name='twitter:title']"):
-        node = tree.css_first(selector)
-        content = (node.attributes.get("content") or "").strip() if node is not None else ""
-        if content:
-            return content
-    for selector in ("#petition-title", "h1", "title"):
-        node = tree.css_first(selector)
-        text = _SPACES.sub(" ", node.text()).strip() if node is not None else ""
-        if text:
-            return text
-    return None
-
-
 def read_page(html: str, slug: str, url: str) -> Reading:
     """Page state first, then the thermometer markup, then the text; a text count of 0 or 1 is
     refused as a placeholder. The count may be missing (the caller may then ask the list's JSON)."""
@@ -147,7 +136,7 @@ def read_page(html: str, slug: str, url: str) -> Reading:
             "embedded-state",
             status,
             raw,
-            title.strip() if isinstance(title, str) and title.strip() else _title(tree),
+            title.strip() if isinstance(title, str) and title.strip() else social_title(tree, _HEADINGS),
             _first(petition, _GOAL_KEYS) or None,
             list_id or _list_id(petition),
         )
@@ -171,7 +160,15 @@ def read_page(html: str, slug: str, url: str) -> Reading:
                     "that the page's script replaces, not a count"
                 )
     found = method if supporters is not None else None
-    return Reading(supporters, found, status, raw, _title(tree), goal or None, list_id or None)
+    return Reading(
+        supporters,
+        found,
+        status,
+        raw,
+        social_title(tree, _HEADINGS),
+        goal or None,
+        list_id or None,
+    )
 
 
 def _list_id(petition: Mapping[str, Any]) -> str | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, ClassVar
+
+from aggregator_plugins.page_urls import RejectedURL, accepted_id
+from aggregator_plugins.responses import GONE, decode, removed
 
 from aggregator import (
     DataSource,
@@ -17,7 +19,6 @@ from aggregator import (
     Platform,
     Politeness,
     ResponseRecord,
-    Status,
     Step,
     parse_count,
 )
@@ -26,24 +27,12 @@ from . import page
 from .urls import (
     CANONICAL_PREFIX,
     HOSTS,
-    RejectedURL,
     is_home_page,
     is_signatures_url,
     same_petition,
     signatures_url,
     slug_from_url,
 )
-
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-
-
-def _text(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
 
 
 class MoveOn(Platform):
@@ -93,10 +82,7 @@ class MoveOn(Platform):
 
     def external_id(self, url: str) -> str:
         """The petition's slug (share suffixes such as `.fb48` and query strings dropped)."""
-        try:
-            return slug_from_url(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, slug_from_url)
 
     def canonical_url(self, external_id: str) -> str:
         return CANONICAL_PREFIX + external_id
@@ -107,12 +93,12 @@ class MoveOn(Platform):
     def parse(self, response: ResponseRecord) -> ParseResult:
         if is_signatures_url(response.url):
             return self._signatures(response)
-        if response.status in _GONE:
-            return ParseResult(status=Status.REMOVED, raw_status=str(response.status), gone=True)
+        if response.status in GONE:
+            return removed(str(response.status), method=None)
         slug = response.external_id
         if response.final_url != response.url and not same_petition(response.final_url, response.external_id):
             if is_home_page(response.final_url):
-                return ParseResult(status=Status.REMOVED, raw_status="redirected to the home page", gone=True)
+                return removed("redirected to the home page", method=None)
             try:
                 slug = slug_from_url(response.final_url)  # a renamed petition: its state has the new slug
             except RejectedURL:
@@ -121,7 +107,7 @@ class MoveOn(Platform):
                 ) from None
         if not 200 <= response.status < 300:
             raise LayoutChanged(f"the petition page {response.url} answered HTTP {response.status}")
-        reading = page.read_page(_text(response), slug, response.final_url)
+        reading = page.read_page(decode(response), slug, response.final_url)
         list_id = reading.list_id or response.state.get("list_id")
         result = ParseResult(
             supporters=reading.supporters,
@@ -150,7 +136,7 @@ class MoveOn(Platform):
                 f"{response.status}"
             )
         try:
-            data = json.loads(_text(response))
+            data = json.loads(decode(response))
         except ValueError:
             raise NotThisPlatform(f"{response.url} is not MoveOn's signature list JSON") from None
         total = data.get("total_records") if isinstance(data, dict) else None

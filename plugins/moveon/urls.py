@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from aggregator_plugins.page_urls import RejectedURL, split_url
+
 HOSTS: tuple[str, ...] = ("sign.moveon.org", "petitions.moveon.org")
 CANONICAL_PREFIX = "https://sign.moveon.org/petitions/"
 EXAMPLE = CANONICAL_PREFIX + "<slug>"
@@ -15,7 +17,6 @@ HOME_HOSTS: tuple[str, ...] = (*HOSTS, "moveon.org", "www.moveon.org", "front.mo
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 #: share suffixes of legacy links (`/sign/<slug>.fb48?source=s.icn.fb`) and `.html`/`.json`
 _SUFFIX = re.compile(r"\.(?:(?:fb|tw|em|ig|sms|ml)\d*|html?|json)$", re.I)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _OTHER_PAGES = {
     "categories": "a category page, which lists many petitions",
     "category": "a category page, which lists many petitions",
@@ -25,31 +26,14 @@ _OTHER_PAGES = {
 }
 
 
-class RejectedURL(ValueError):
-    """Not a MoveOn petition URL; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
-
-
 def slug_from_url(url: str) -> str:
     """The slug of `sign.moveon.org/petitions/<slug>`, `petitions.moveon.org/sign/<slug>` (share
     suffixes such as `.fb48` dropped) and `/api/v1/petitions/<slug>.json`; query strings
     (`source`, `r_by`, `utm_*`), fragments, trailing pages (`/thanks`) and slashes dropped.
     Raises `RejectedURL`."""
-    parts = urlsplit(_with_scheme(url))
-    host = (parts.hostname or "").rstrip(".").lower()
+    host, segments = split_url(url)
     if host not in HOSTS:
         raise RejectedURL(f"a URL on {' or '.join(HOSTS)} such as {EXAMPLE}")
-    segments = [s for s in parts.path.split("/") if s]
     if segments[:3] == ["api", "v1", "petitions"]:
         segments = segments[2:]
     head = segments[0].lower() if segments else ""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aggregator_plugins.page_text import SPACES, first_title, number, title_candidates
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import Status, parse_count
 
-_NUMBER = r"(\d{1,3}(?:[.,\u00a0\u202f]\d{3})+|\d+)"
+_NUMBER = number(r".,\u00a0\u202f")
 _SIGNERS = r"(?:Unterschriften|Unterschrift|Unterstützende|Unterstützer(?:innen)?|signatures?|supporters?)"
 #: "10.808 von 15.000 Unterschriften": the count, then the goal
 _COUNT_OF_GOAL = re.compile(
@@ -76,7 +77,6 @@ _STATUS_PHRASES: tuple[tuple[re.Pattern[str], Status, str], ...] = (
         "in Zeichnung",
     ),
 )
-_SPACES = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s*[-–|]\s*(?:Online-Petition|openPetition(?:\s+\w+)?)\s*$", re.I)
 
 
@@ -91,13 +91,7 @@ class Progress:
 def text_of(tree: LexborHTMLParser, selector: str) -> str:
     """The whitespace-collapsed text of every element matching `selector`, joined."""
     texts = (node.text(separator=" ") for node in tree.css(selector))
-    return _SPACES.sub(" ", " ".join(texts)).strip()
-
-
-def meta(tree: LexborHTMLParser, prop: str) -> str | None:
-    node = tree.css_first(f"meta[property='{prop}'], meta[name='{prop}']")
-    value = node.attributes.get("content") if node is not None else None
-    return value.strip() if value and value.strip() else None
+    return SPACES.sub(" ", " ".join(texts)).strip()
 
 
 def progress(text: str) -> Progress | None:
@@ -139,14 +133,4 @@ def started(text: str) -> str | None:
 
 def title(tree: LexborHTMLParser) -> str | None:
     """The `h1`, else `og:title` or `<title>` without the " - Online-Petition" suffix."""
-    h1 = tree.css_first("h1")
-    head = tree.css_first("title")
-    for candidate in (
-        h1.text(separator=" ") if h1 is not None else None,
-        meta(tree, "og:title"),
-        head.text() if head is not None else None,
-    ):
-        cleaned = _TITLE_SUFFIX.sub("", _SPACES.sub(" ", candidate or "").strip())
-        if cleaned and cleaned.lower() != "openpetition":
-            return cleaned
-    return None
+    return first_title(title_candidates(tree), _TITLE_SUFFIX, not_titles=("openpetition",))

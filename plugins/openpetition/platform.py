@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from aggregator_plugins.page_text import meta
+from aggregator_plugins.page_urls import accepted_id
+from aggregator_plugins.responses import decode, gone
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import (
@@ -24,25 +26,14 @@ from aggregator import (
 )
 
 from . import page
-from .urls import HOSTS, RejectedURL, canonical_url, is_home_page, petition_id, petition_id_or_none
+from .urls import HOSTS, canonical_url, is_home_page, petition_id, petition_id_or_none
 
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _PROGRESS = ".progress-box"
 _STATUS_BAR = ".module-petition-status-bar"
 
 
-def decode(response: ResponseRecord) -> str:
-    """The body as text, in the charset the headers name (UTF-8 otherwise)."""
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
-
-
 def _is_openpetition(tree: LexborHTMLParser, html: str) -> bool:
-    if "openpetition" in (page.meta(tree, "og:site_name") or "").lower():
+    if "openpetition" in (meta(tree, "og:site_name") or "").lower():
         return True
     canonical = tree.css_first("link[rel='canonical']")
     href = canonical.attributes.get("href") if canonical is not None else None
@@ -83,10 +74,7 @@ class OpenPetition(Platform):
 
     def external_id(self, url: str) -> str:
         """The slug (`<tld>/[<country>/]<slug>` off openpetition.de); see `urls.petition_id`."""
-        try:
-            return petition_id(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, exc.expected) from None
+        return accepted_id(self, url, petition_id)
 
     def canonical_url(self, external_id: str) -> str:
         return canonical_url(external_id)
@@ -97,14 +85,9 @@ class OpenPetition(Platform):
 
     def parse(self, response: ResponseRecord) -> ParseResult:
         """Count and goal from the progress box, status from the status bar and progress words."""
-        if response.status in _GONE:
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
-        if is_home_page(response.final_url) and not is_home_page(response.url):
-            return ParseResult(
-                status=Status.REMOVED, raw_status="home page redirect", gone=True, method="http-status"
-            )
+        removed = gone(response, is_home_page)
+        if removed is not None:
+            return removed
         html = decode(response)
         tree = LexborHTMLParser(html)
         if not _is_openpetition(tree, html):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+
+from aggregator_plugins.page_urls import RejectedURL, split_url
 
 #: the three sites; a two-letter country segment (`/at/`) may precede `/petition/...` on .eu and .org
 DOMAINS: tuple[str, ...] = ("de", "eu", "org")
@@ -15,7 +16,6 @@ EXAMPLE = "https://www.openpetition.de/petition/online/<slug>"
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _COUNTRY = re.compile(r"[a-z]{2}")
 _TAB = re.compile(r"[a-z_-]+")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: pages that list many petitions or belong to no petition, with what to say about them
 _OTHER_PAGES: dict[str, str] = {
     "petitionen": "the list of petitions",
@@ -25,25 +25,6 @@ _OTHER_PAGES: dict[str, str] = {
     "kampagne": "a campaign page, which groups many petitions",
     "petition-starten": "the page for starting a petition",
 }
-
-
-class RejectedURL(ValueError):
-    """A URL that is not an openPetition petition page; `expected` says what to paste instead."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-def _split(url: str) -> tuple[str, list[str]]:
-    text = url.strip()
-    if text.startswith("//"):
-        text = "https:" + text
-    elif not _SCHEME.match(text):
-        text = "https://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").rstrip(".").lower()
-    return host, [unquote(s) for s in parts.path.split("/") if s]
 
 
 def site_of(host: str) -> str | None:
@@ -58,7 +39,7 @@ def petition_id(url: str) -> str:
     signers, comments, arguments, blog posts `/petition/blog/<slug>/<n>`), with query
     (`utm_*`, `?language=en_GB.utf8`, which only switches the UI language) and fragment dropped.
     Raises `RejectedURL`."""
-    host, segments = _split(url)
+    host, segments = split_url(url, unquoted=True)
     tld = site_of(host)
     if tld is None:
         raise RejectedURL(f"a URL on {', '.join(HOSTS[::2])} such as {EXAMPLE}")
@@ -104,7 +85,7 @@ def is_home_page(url: str | None) -> bool:
     """Whether a URL is an openPetition home or list page, where removed petitions may redirect."""
     if not url:
         return False
-    host, segments = _split(url)
+    host, segments = split_url(url, unquoted=True)
     if site_of(host) is None:
         return False
     if segments and _COUNTRY.fullmatch(segments[0].lower()):

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
 
-from aggregator_plugins.uk_parliament.attributes import clean_text, when
+from aggregator_plugins.epetitions import (
+    STATUSES,
+    Site,
+    breakdowns,
+    clean_text,
+    count_only,
+    fork_outcomes,
+    when,
+)
 
 from aggregator import (
     DataSource,
-    LayoutChanged,
     NotThisPlatform,
     ParseResult,
     Platform,
@@ -23,42 +28,33 @@ from aggregator import (
     Step,
 )
 
-from .attributes import breakdowns, outcomes
-
 HOST = "petitions.parliament.scot"
 GAELIC_HOST = "athchuingean.parlamaid-alba.scot"
 BASE_URL = f"https://{HOST}"
 ALL_HOSTS = (HOST, GAELIC_HOST)
 
-#: /petitions/PE1234 (English) or /athchuingean/PE1234 (Gaelic), then .json, /count(.json) or
-#: /cunnt(.json), or the signing and sponsoring forms; PP numbers are unpublished drafts
-_PETITION_PATH = re.compile(
-    r"^/(?:petitions|athchuingean)/(PE|PP)(\d{1,11})"
-    r"(?:\.json|/(?:count|cunnt)(?:\.json)?|/[a-z-]+/(?:new|ur))?/*$",
-    re.IGNORECASE,
-)
-_COUNT_PATH = re.compile(r"/(?:count|cunnt)(?:\.json)?/*$", re.IGNORECASE)
-_MODERATION_PAGES = ("gathering-support", "moderation-info")
 _ID = re.compile(r"^(PE|PP)(\d+)$")
 
 #: the derived `status` the JSON carries (not the internal `state`): an open, collecting petition is
 #: `under_consideration`; closed and completed are both `closed`; hidden reads `rejected`
-STATUS_MAP: dict[str, Status] = {
-    "under_consideration": Status.OPEN,
-    "open": Status.OPEN,
-    "closed": Status.CLOSED,
-    "completed": Status.CLOSED,
-    "rejected": Status.REJECTED,
-    "hidden": Status.REMOVED,
-    "pending": Status.PENDING,
-    "validated": Status.PENDING,
-    "sponsored": Status.PENDING,
-    "flagged": Status.PENDING,
-}
+STATUS_MAP: dict[str, Status] = {**STATUSES, "under_consideration": Status.OPEN, "completed": Status.CLOSED}
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").rstrip(".").lower().removeprefix("www.")
+SITE = Site(
+    name="Scottish Parliament",
+    hosts=ALL_HOSTS,
+    # /petitions/PE1234 (English) or /athchuingean/PE1234 (Gaelic), then .json, /count(.json) or
+    # /cunnt(.json), or the signing and sponsoring forms; PP numbers are unpublished drafts
+    petition_path=re.compile(
+        r"^/(?:petitions|athchuingean)/(PE|PP)(\d{1,11})"
+        r"(?:\.json|/(?:count|cunnt)(?:\.json)?|/[a-z-]+/(?:new|ur))?/*$",
+        re.IGNORECASE,
+    ),
+    count_path=re.compile(r"/(?:count|cunnt)(?:\.json)?/*$", re.IGNORECASE),
+    moderation_pages=("gathering-support", "moderation-info"),
+    status_field="status",
+    statuses=STATUS_MAP,
+)
 
 
 def petition_number(prefix: str, digits: str) -> str:
@@ -105,19 +101,13 @@ class ScottishParliament(Platform):
     # -- URLs ---------------------------------------------------------------------------------
 
     def external_id(self, url: str) -> str:
-        text = url.strip()
-        if "://" not in text:
-            text = "https://" + text
-        parts = urlsplit(text)
-        expected = (
-            f"a single petition, {BASE_URL}/petitions/PE1234 (also .json or /count.json, or "
-            f"https://{GAELIC_HOST}/athchuingean/PE1234); list, search and help pages are not petitions"
-        )
-        if parts.scheme.lower() not in ("http", "https") or _host(text) not in ALL_HOSTS:
-            raise self.unsupported(url, expected)
-        match = _PETITION_PATH.match(parts.path)
+        match = SITE.path_match(url)
         if match is None:
-            raise self.unsupported(url, expected)
+            raise self.unsupported(
+                url,
+                f"a single petition, {BASE_URL}/petitions/PE1234 (also .json or /count.json, or "
+                f"https://{GAELIC_HOST}/athchuingean/PE1234); list, search and help pages are not petitions",
+            )
         return petition_number(match.group(1), match.group(2))
 
     def canonical_url(self, external_id: str) -> str:
@@ -139,56 +129,24 @@ class ScottishParliament(Platform):
     # -- parsing ------------------------------------------------------------------------------
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        effective = _effective_url(response)
-        host, path = _host(effective), urlsplit(effective).path
-        if response.status in (404, 410):
-            return ParseResult(
-                status=Status.REMOVED, raw_status=str(response.status), gone=True, method="http-status"
-            )
-        if host and host not in ALL_HOSTS:
-            raise NotThisPlatform(
-                f"not a Scottish Parliament petition response: it came from {host!r} ({effective})"
-            )
-        last_segment = path.rstrip("/").rsplit("/", 1)[-1].lower()
-        if last_segment in _MODERATION_PAGES:
-            return ParseResult(status=Status.PENDING, raw_status=last_segment, method="redirect")
-        if path.strip("/") == "" and urlsplit(response.url).path.strip("/") != "":
-            return ParseResult(
-                status=Status.REMOVED, raw_status="redirected to the home page", gone=True, method="redirect"
-            )
-        if 300 <= response.status < 400 and _PETITION_PATH.match(path):
-            return ParseResult(next_step=Step(effective, response.purpose, {"Accept": "application/json"}))
-        if not 200 <= response.status < 300:
-            raise LayoutChanged(
-                f"unexpected HTTP status {response.status} from {effective}; expected 200, 404 or 410"
-            )
-        document = _load_json(response.body)
-        wants_count = response.purpose == "count" or bool(
-            _COUNT_PATH.search(urlsplit(response.url).path) or _COUNT_PATH.search(path)
-        )
-        if wants_count and "data" not in document and "attributes" not in document:
-            return _parse_count(document)
+        answer = SITE.answer(response)
+        if answer is not None:
+            return answer
+        document = SITE.load_json(response.body)
+        if SITE.wants_count(response, document):
+            return count_only(document)
         item, number = _petition_item(document, response.external_id)
         return self._parse_item(item, number, response.external_id)
 
     def _parse_item(self, item: Mapping[str, Any], number: str | None, external_id: str) -> ParseResult:
         attributes = item["attributes"]
-        supporters = attributes.get("signature_count")
-        if isinstance(supporters, bool) or not isinstance(supporters, int | str):
-            raise LayoutChanged(
-                "Scottish Parliament petition JSON without a numeric attributes.signature_count: "
-                f"{supporters!r} (attributes: {', '.join(sorted(attributes))[:200]})"
-            )
-        raw_status = attributes.get("status")
-        status = None
-        if raw_status is not None:
-            if not isinstance(raw_status, str):
-                raise LayoutChanged(f"attributes.status is not a word: {raw_status!r}")
-            raw_status = raw_status.strip().lower()
-            status = STATUS_MAP.get(raw_status, Status.UNKNOWN)
+        supporters = SITE.signature_count(attributes)
+        status, raw_status = SITE.status(attributes)
         state = None
         if number and number != external_id and number.startswith("PE"):
             state = {"pe_number": number}  # a draft we followed by its PP number is now published
+        # `under_consideration_at` is the same moment (open_at) under another name
+        opened_at = attributes.get("opened_at") or attributes.get("under_consideration_at")
         return ParseResult(
             # 0 is a real count here: a petition published without collecting signatures reports 0
             supporters=supporters,
@@ -197,46 +155,11 @@ class ScottishParliament(Platform):
             title=clean_text(attributes.get("title")),
             # `closed_at` is the completion time; the JSON has no signing deadline
             closes_at=when(attributes.get("closed_at"), self.timezone),
-            outcomes=tuple(outcomes(attributes, raw_status, self.timezone)),
-            breakdowns=tuple(breakdowns(attributes)),
+            outcomes=tuple(fork_outcomes(attributes, raw_status, self.timezone, opened_at=opened_at)),
+            breakdowns=tuple(breakdowns(attributes, "id")),
             method="json-api",
             state=state,
         )
-
-
-# -- helpers ----------------------------------------------------------------------------------
-
-
-def _effective_url(response: ResponseRecord) -> str:
-    """The final URL, or the target of a redirect the fetcher handed over without following."""
-    if 300 <= response.status < 400:
-        location = response.header("location")
-        if location:
-            return urljoin(response.final_url or response.url, location)
-    return response.final_url or response.url
-
-
-def _load_json(body: bytes) -> Mapping[str, Any]:
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        start = body[:60].decode("utf-8", "replace").strip()
-        raise NotThisPlatform(
-            f"not Scottish Parliament petition JSON: the body is not JSON ({exc}); it starts {start!r}"
-        ) from None
-    if not isinstance(document, dict):
-        raise NotThisPlatform(
-            f"not Scottish Parliament petition JSON: expected an object, got {type(document).__name__}"
-        )
-    return document
-
-
-def _parse_count(document: Mapping[str, Any]) -> ParseResult:
-    supporters = document.get("signature_count")
-    if isinstance(supporters, bool) or not isinstance(supporters, int | str):
-        keys = ", ".join(sorted(map(str, document)))[:200] or "none"
-        raise LayoutChanged(f"count.json without a numeric signature_count (keys: {keys})")
-    return ParseResult(supporters=supporters, method="count-json")
 
 
 def _number(item: Mapping[str, Any]) -> str | None:
@@ -247,21 +170,7 @@ def _number(item: Mapping[str, Any]) -> str | None:
 
 def _petition_item(document: Mapping[str, Any], external_id: str) -> tuple[Mapping[str, Any], str | None]:
     """The petition item (envelope, bare item or list page) and its normalised PE/PP number."""
-    data = document.get("data", document if "attributes" in document else None)
-    if isinstance(data, list):
-        matches = [d for d in data if isinstance(d, Mapping) and _number(d) == external_id]
-        if not matches:
-            raise NotThisPlatform(
-                f"a Scottish Parliament list page without petition {external_id}; poll its own JSON"
-            )
-        data = matches[0]
-    if not isinstance(data, Mapping):
-        keys = ", ".join(sorted(map(str, document)))[:120] or "none"
-        raise NotThisPlatform(f"not Scottish Parliament petition JSON: no data or attributes (keys: {keys})")
-    if data.get("type") not in (None, "petition"):
-        raise NotThisPlatform(f"not Scottish Parliament petition JSON: item type is {data.get('type')!r}")
-    if not isinstance(data.get("attributes"), Mapping):
-        raise LayoutChanged("Scottish Parliament petition item without an attributes object")
+    data = SITE.item(document, external_id, _number)
     number = _number(data)
     if number is None and "id" in data:
         raise NotThisPlatform("this item has a numeric id and no pe_number: a UK or Senedd petition")

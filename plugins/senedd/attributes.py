@@ -1,16 +1,16 @@
-"""Reading a Senedd petition item's attributes: per-petition thresholds, outcomes and breakdowns."""
+"""Reading a Senedd petition item's attributes: per-petition thresholds and outcomes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from aggregator_plugins.uk_parliament.attributes import clean_text, when
+from aggregator_plugins.epetitions import REFERRAL_THRESHOLD as REFERRAL_THRESHOLD
+from aggregator_plugins.epetitions import fact, fork_outcomes
 
-from aggregator import Breakdown, Outcome, OutcomeKind
+from aggregator import Outcome
 
-#: outcome kinds the core vocabulary has no word for (free strings, stored as they are)
-REFERRAL_THRESHOLD = "referral_threshold_reached"
+#: outcome kind the core vocabulary has no word for (a free string, stored as it is)
 COMPLETED = "completed"
 
 #: the live site's thresholds (a third-party scraper; the code defaults are 250 and 5,000): the JSON
@@ -33,80 +33,15 @@ def outcomes(attributes: Mapping[str, Any], raw_status: str | None, zone: str) -
     """The dated facts: moderation, opening, referral and debate thresholds, referral, debate,
     closing, completion (committee consideration finished) and rejection. No government response
     block exists on this site."""
-
-    def fact(kind: str, value: Any, **details: Any) -> Outcome | None:
-        moment = when(value, zone)
-        if moment is None:
-            return None
-        return Outcome(kind, moment, {k: v for k, v in details.items() if v not in (None, "")})
-
-    referral = threshold(attributes, "threshold_for_referral", DEFAULT_REFERRAL_THRESHOLD)
-    debate_threshold = threshold(attributes, "threshold_for_debate", DEFAULT_DEBATE_THRESHOLD)
-    found: list[Outcome | None] = [
-        fact(OutcomeKind.MODERATION_THRESHOLD.value, attributes.get("moderation_threshold_reached_at")),
-        fact(OutcomeKind.OPENED.value, attributes.get("opened_at")),
-        fact(REFERRAL_THRESHOLD, attributes.get("referral_threshold_reached_at"), threshold=referral),
-        fact(OutcomeKind.REFERRED.value, attributes.get("referred_at")),
-        fact(
-            OutcomeKind.DEBATE_THRESHOLD.value,
-            attributes.get("debate_threshold_reached_at"),
-            threshold=debate_threshold,
-        ),
-        fact(
-            OutcomeKind.DEBATE_SCHEDULED.value,
-            attributes.get("scheduled_debate_date"),
-            debate_date=attributes.get("scheduled_debate_date"),
-        ),
-    ]
-    debate = attributes.get("debate")
-    if isinstance(debate, Mapping) and debate.get("debated_on"):
-        found.append(
-            fact(
-                OutcomeKind.DEBATED.value,
-                debate.get("debated_on"),
-                transcript_url=debate.get("transcript_url"),
-                video_url=debate.get("video_url"),
-                overview=clean_text(debate.get("overview")),
-            )
-        )
-    if raw_status in ("closed", "completed"):
+    found = fork_outcomes(
+        attributes,
+        raw_status,
+        zone,
+        opened_at=attributes.get("opened_at"),
+        referral_threshold=threshold(attributes, "threshold_for_referral", DEFAULT_REFERRAL_THRESHOLD),
+        debate_threshold=threshold(attributes, "threshold_for_debate", DEFAULT_DEBATE_THRESHOLD),
         # for open petitions `closed_at` is the (possibly extended) deadline, not a fact yet
-        found.append(fact(OutcomeKind.CLOSED.value, attributes.get("closed_at")))
-    if raw_status == "completed":
-        found.append(fact(COMPLETED, attributes.get("completed_at")))
-    if raw_status == "rejected":
-        rejection = attributes.get("rejection")
-        rejection = rejection if isinstance(rejection, Mapping) else {}
-        found.append(
-            fact(
-                OutcomeKind.REJECTED.value,
-                attributes.get("rejected_at"),
-                code=rejection.get("code"),
-                details=clean_text(rejection.get("details")),
-            )
-        )
-    return [outcome for outcome in found if outcome is not None]
-
-
-def breakdowns(attributes: Mapping[str, Any]) -> Iterable[Breakdown]:
-    """Country rows keyed by `code`; constituency and region rows keyed by their `id` (this fork has
-    no `ons_code` and no `mp`). Never summed into the total."""
-    for field, kind, key_name in (
-        ("signatures_by_country", "country", "code"),
-        ("signatures_by_region", "region", "id"),
-        ("signatures_by_constituency", "constituency", "id"),
-    ):
-        rows = attributes.get(field)
-        if not isinstance(rows, list):
-            continue
-        for row in rows:
-            if not isinstance(row, Mapping):
-                continue
-            count = row.get("signature_count")
-            if isinstance(count, bool) or not isinstance(count, int):
-                continue
-            name = clean_text(row.get("name")) or ""
-            key = row.get(key_name)
-            key = str(key) if key not in (None, "") else name
-            if key:
-                yield Breakdown(kind=kind, key=key, name=name, count=count)
+        closed_states=("closed", "completed"),
+    )
+    completed = fact(COMPLETED, attributes.get("completed_at"), zone) if raw_status == "completed" else None
+    return found if completed is None else [*found, completed]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aggregator import Breakdown, LayoutChanged, Outcome, OutcomeKind, to_utc
+from aggregator_plugins import epetitions
+from aggregator_plugins.epetitions import clean_text, rejection, when
+
+from aggregator import Outcome, OutcomeKind
 
 #: signatures that oblige the government to respond, and that get a petition considered for debate
 RESPONSE_THRESHOLD = 10_000
@@ -15,16 +18,6 @@ DEBATE_THRESHOLD = 100_000
 
 #: 2010-15 petitions were migrated into the archive on this day; their `rejected_at` is this date
 _ARCHIVE_MIGRATION_DAY = date(2017, 6, 21)
-
-
-def when(value: Any, zone: str) -> datetime | None:
-    """A UTC datetime from an API timestamp (UTC) or date (a London day); None if unreadable."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return to_utc(value, zone)
-    except LayoutChanged:
-        return None
 
 
 def closes_at(attributes: Mapping[str, Any], zone: str) -> datetime | None:
@@ -48,10 +41,7 @@ def outcomes(
     """The dated facts of a petition item: thresholds, response, debate, opening, closing, rejection."""
 
     def fact(kind: OutcomeKind, value: Any, **details: Any) -> Outcome | None:
-        moment = when(value, zone)
-        if moment is None:
-            return None
-        return Outcome(kind.value, moment, {k: v for k, v in details.items() if v not in (None, "")})
+        return epetitions.fact(kind.value, value, zone, **details)
 
     found: list[Outcome | None] = [
         fact(OutcomeKind.MODERATION_THRESHOLD, attributes.get("moderation_threshold_reached_at")),
@@ -112,50 +102,12 @@ def outcomes(
     if raw_status == "closed":
         found.append(fact(OutcomeKind.CLOSED, attributes.get("closed_at")))
     if raw_status == "rejected":
-        rejection = attributes.get("rejection")
-        rejection = rejection if isinstance(rejection, Mapping) else {}
-        rejected = fact(
-            OutcomeKind.REJECTED,
-            attributes.get("rejected_at"),
-            code=rejection.get("code"),
-            details=clean_text(rejection.get("details")),
-        )
+        rejected = rejection(attributes, zone)
         if rejected is not None and _is_migration_date(item, rejected.occurred_at):
             note = "2010-15 petition: rejected_at is the archive migration date"
             rejected = Outcome(rejected.kind, rejected.occurred_at, {**rejected.details, "note": note})
         found.append(rejected)
     return [outcome for outcome in found if outcome is not None]
-
-
-def clean_text(value: Any) -> str | None:
-    """Whitespace (including trailing CR/LF) collapsed; None for missing or empty text."""
-    if not isinstance(value, str):
-        return None
-    return " ".join(value.split()) or None
-
-
-def breakdowns(attributes: Mapping[str, Any]) -> Iterable[Breakdown]:
-    """Country rows keyed by `code` (the name before 2016, when there was none); region and
-    constituency rows keyed by `ons_code`. Never summed into the total."""
-    for field, kind, key_name in (
-        ("signatures_by_country", "country", "code"),
-        ("signatures_by_region", "region", "ons_code"),
-        ("signatures_by_constituency", "constituency", "ons_code"),
-    ):
-        rows = attributes.get(field)
-        if not isinstance(rows, list):
-            continue
-        for row in rows:
-            if not isinstance(row, Mapping):
-                continue
-            count = row.get("signature_count")
-            if isinstance(count, bool) or not isinstance(count, int):
-                continue
-            name = clean_text(row.get("name")) or ""
-            key = row.get(key_name) or name
-            if not key:
-                continue
-            yield Breakdown(kind=kind, key=str(key), name=name, count=count)
 
 
 def _is_migration_date(item: Mapping[str, Any], when: datetime | date | str | None) -> bool:

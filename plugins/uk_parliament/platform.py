@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
+
+from aggregator_plugins.epetitions import STATUSES, Site, breakdowns, clean_text, effective_url
 
 from aggregator import (
     DataSource,
@@ -23,34 +26,35 @@ from aggregator import (
     Step,
 )
 
-from .attributes import DEBATE_THRESHOLD, RESPONSE_THRESHOLD, breakdowns, clean_text, closes_at, outcomes
+from .attributes import DEBATE_THRESHOLD, RESPONSE_THRESHOLD, closes_at, outcomes
 
 HOST = "petition.parliament.uk"
 BASE_URL = f"https://{HOST}"
 
-#: /petitions/N, /petitions/N.json, /petitions/N/count.json, /petitions/N/signatures/new,
-#: and the same under /archived/
-_PETITION_PATH = re.compile(
-    r"^/(?:archived/)?petitions/(\d+)(?:\.json|/count(?:\.json)?|/signatures/new)?/*$", re.IGNORECASE
-)
-_COUNT_PATH = re.compile(r"/count(?:\.json)?/*$", re.IGNORECASE)
-_MODERATION_PAGES = ("gathering-support", "moderation-info")
 _PETITION_TYPES = ("petition", "archived-petition")
 
 #: raw `state` words (all of e-petitions' states; only open, closed and rejected are served as JSON)
 STATUS_MAP: dict[str, Status] = {
-    "open": Status.OPEN,
-    "closed": Status.CLOSED,
-    "rejected": Status.REJECTED,
-    "pending": Status.PENDING,
-    "validated": Status.PENDING,
-    "sponsored": Status.PENDING,
-    "flagged": Status.PENDING,
+    **STATUSES,
     "dormant": Status.PENDING,
-    "hidden": Status.REMOVED,
     "removed": Status.REMOVED,
     "stopped": Status.REMOVED,
 }
+SITE = Site(
+    name="UK Parliament",
+    hosts=(HOST,),
+    # /petitions/N, /petitions/N.json, /petitions/N/count.json, /petitions/N/signatures/new,
+    # and the same under /archived/
+    petition_path=re.compile(
+        r"^/(?:archived/)?petitions/(\d+)(?:\.json|/count(?:\.json)?|/signatures/new)?/*$", re.IGNORECASE
+    ),
+    count_path=re.compile(r"/count(?:\.json)?/*$", re.IGNORECASE),
+    moderation_pages=("gathering-support", "moderation-info"),
+    status_field="state",
+    statuses=STATUS_MAP,
+    # a stopped petition redirects to the home page
+    home_redirect="stopped",
+)
 
 
 class UKParliament(Platform):
@@ -111,21 +115,13 @@ class UKParliament(Platform):
         return Listing.of(*parse_listing(response))
 
     def external_id(self, url: str) -> str:
-        text = url.strip()
-        if "://" not in text:
-            text = "https://" + text
-        parts = urlsplit(text)
-        host = (parts.hostname or "").rstrip(".").lower()
-        host = host.removeprefix("www.")
-        expected = (
-            f"a single petition, {BASE_URL}/petitions/NUMBER (also .json, /count.json or "
-            f"/archived/petitions/NUMBER); list, search and help pages are not petitions"
-        )
-        if parts.scheme.lower() not in ("http", "https") or host != HOST:
-            raise self.unsupported(url, expected)
-        match = _PETITION_PATH.match(parts.path)
+        match = SITE.path_match(url)
         if match is None:
-            raise self.unsupported(url, expected)
+            raise self.unsupported(
+                url,
+                f"a single petition, {BASE_URL}/petitions/NUMBER (also .json, /count.json or "
+                f"/archived/petitions/NUMBER); list, search and help pages are not petitions",
+            )
         return str(int(match.group(1)))
 
     def canonical_url(self, external_id: str) -> str:
@@ -142,58 +138,14 @@ class UKParliament(Platform):
     # -- parsing ------------------------------------------------------------------------------
 
     def parse(self, response: ResponseRecord) -> ParseResult:
-        effective = _effective_url(response)
-        parts = urlsplit(effective)
-        host = (parts.hostname or "").rstrip(".").lower().removeprefix("www.")
-        path = parts.path
+        path = urlsplit(effective_url(response)).path
         archived = bool(response.state.get("archived")) or path.lower().startswith("/archived/")
-
-        if response.status in (404, 410):
-            # 404: hidden (offensive/libellous) or no such petition; 410: removed. The core records
-            # `removed` once the failure repeats.
-            return ParseResult(
-                status=Status.REMOVED,
-                raw_status=str(response.status),
-                gone=True,
-                method="http-status",
-                state=_state(archived),
-            )
-        if host and host != HOST:
-            raise NotThisPlatform(
-                f"not a UK Parliament petition response: it came from {host!r} ({effective})"
-            )
-        last_segment = path.rstrip("/").rsplit("/", 1)[-1].lower()
-        if last_segment in _MODERATION_PAGES:
-            # pending/validated (gathering sponsors) or sponsored/flagged (awaiting moderation):
-            # the site answers even .json requests with a redirect to an HTML page
-            return ParseResult(
-                status=Status.PENDING, raw_status=last_segment, method="redirect", state=_state(archived)
-            )
-        if path.strip("/") == "" and urlsplit(response.url).path.strip("/") != "":
-            # a stopped petition redirects to the home page
-            return ParseResult(
-                status=Status.REMOVED,
-                raw_status="stopped",
-                gone=True,
-                method="redirect",
-                state=_state(archived),
-            )
-        if 300 <= response.status < 400 and _PETITION_PATH.match(path):
-            # a redirect the fetcher did not follow (archived petitions move to /archived/): follow it
-            return ParseResult(
-                state=_state(archived),
-                next_step=Step(effective, response.purpose, {"Accept": "application/json"}),
-            )
-        if not 200 <= response.status < 300:
-            raise LayoutChanged(
-                f"unexpected HTTP status {response.status} from {effective}; expected 200, 404 or 410"
-            )
-
+        answer = SITE.answer(response)
+        if answer is not None:
+            # every answer keeps whether the petition is archived
+            return replace(answer, state=_state(archived))
         document = _load_json(response.body)
-        wants_count = response.purpose == "count" or bool(
-            _COUNT_PATH.search(urlsplit(response.url).path) or _COUNT_PATH.search(path)
-        )
-        if wants_count and "data" not in document and "attributes" not in document:
+        if SITE.wants_count(response, document):
             return _parse_count(document, archived)
         item = _petition_item(document, response.external_id)
         if item.get("type") == "archived-petition" or "/archived/" in str(_links_self(document, item)):
@@ -211,14 +163,7 @@ class UKParliament(Platform):
         if isinstance(supporters, bool) or not isinstance(supporters, int | str):
             raise LayoutChanged(f"attributes.signature_count is not a number: {supporters!r}")
 
-        raw_status = attributes.get("state")
-        if raw_status is not None and not isinstance(raw_status, str):
-            raise LayoutChanged(f"attributes.state is not a word: {raw_status!r}")
-        status = None
-        if raw_status is not None:
-            raw_status = raw_status.strip().lower()
-            status = STATUS_MAP.get(raw_status, Status.UNKNOWN)
-
+        status, raw_status = SITE.status(attributes)
         return ParseResult(
             supporters=supporters,
             status=status,
@@ -226,22 +171,13 @@ class UKParliament(Platform):
             title=clean_text(attributes.get("action")),
             closes_at=closes_at(attributes, self.timezone),
             outcomes=tuple(outcomes(item, attributes, raw_status, self.timezone)),
-            breakdowns=tuple(breakdowns(attributes)),
+            breakdowns=tuple(breakdowns(attributes, "ons_code", falsy_key_is_missing=True)),
             method="json-api",
             state=_state(archived),
         )
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _effective_url(response: ResponseRecord) -> str:
-    """The final URL, or the target of a redirect the fetcher handed over without following."""
-    if 300 <= response.status < 400:
-        location = response.header("location")
-        if location:
-            return urljoin(response.final_url or response.url, location)
-    return response.final_url or response.url
 
 
 def _state(archived: bool) -> dict[str, Any] | None:

@@ -8,6 +8,9 @@ from datetime import timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from aggregator_plugins.page_urls import RejectedURL, accepted_id, split_url
+from aggregator_plugins.responses import GONE, decode, removed
+
 from aggregator import (
     DataSource,
     LayoutChanged,
@@ -18,7 +21,6 @@ from aggregator import (
     Platform,
     Politeness,
     ResponseRecord,
-    Status,
     Step,
 )
 
@@ -31,7 +33,6 @@ EXAMPLE = f"{BASE}/petitions/<slug>"
 #: step purposes: the ControlShift JSON, the page after the JSON failed, the page alone
 JSON, PAGE_AFTER_JSON, PAGE = "json", "page-after-json", "page"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _NOT_PETITIONS = frozenset({"search", "new", "featured", "mine", "recent", "popular", "map"})
 _OTHER_PAGES: dict[str, str] = {
     "categories": "a category page, which lists many petitions",
@@ -39,28 +40,13 @@ _OTHER_PAGES: dict[str, str] = {
     "s": "an information page",
     "users": "a user profile",
 }
-_GONE = (404, 410)
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _JSON_HEADERS = {"Accept": "application/json"}
-
-
-class RejectedURL(ValueError):
-    """Not a WeAct petition URL; the message says what to paste instead."""
-
-
-def _with_scheme(url: str) -> str:
-    text = url.strip()
-    if text.startswith("//"):
-        return "https:" + text
-    return text if _SCHEME.match(text) else "https://" + text
 
 
 def slug_from_url(url: str) -> str:
     """The slug of `weact.campact.de/petitions/<slug>` (also `.json` and sub-pages) or of the Aktion
     template `aktion.campact.de/weact/<slug>/teilnehmen`; query and fragment dropped."""
-    parts = urlsplit(_with_scheme(url))
-    host = (parts.hostname or "").rstrip(".").lower()
-    segments = [s for s in parts.path.split("/") if s]
+    host, segments = split_url(url)
     if host == AKTION_HOST and len(segments) >= 2 and segments[0].lower() == "weact":
         slug = segments[1].lower()
     elif host == HOST and len(segments) >= 2 and segments[0].lower() == "petitions":
@@ -80,18 +66,6 @@ def is_petition_url(url: str) -> bool:
     except RejectedURL:
         return False
     return True
-
-
-def _decode(response: ResponseRecord) -> str:
-    match = _CHARSET.search(response.header("content-type") or "")
-    try:
-        return response.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return response.body.decode("utf-8", errors="replace")
-
-
-def _removed(raw: str) -> ParseResult:
-    return ParseResult(status=Status.REMOVED, raw_status=raw, gone=True, method="http-status")
 
 
 class WeAct(Platform):
@@ -131,10 +105,7 @@ class WeAct(Platform):
 
     def external_id(self, url: str) -> str:
         """The petition slug (lower-case)."""
-        try:
-            return slug_from_url(url)
-        except RejectedURL as exc:
-            raise self.unsupported(url, str(exc)) from None
+        return accepted_id(self, url, slug_from_url)
 
     def canonical_url(self, external_id: str) -> str:
         return f"{BASE}/petitions/{external_id}"
@@ -147,19 +118,19 @@ class WeAct(Platform):
 
     def parse(self, response: ResponseRecord) -> ParseResult:
         json_step = response.purpose == JSON or urlsplit(response.url).path.endswith(".json")
-        if json_step and response.status in _GONE:
+        if json_step and response.status in GONE:
             # the route may not exist on WeAct, or the petition is gone: the page settles it
             return ParseResult(
                 next_step=Step(self.canonical_url(response.external_id), purpose=PAGE_AFTER_JSON)
             )
-        if response.status in _GONE:
-            return _removed(str(response.status))
+        if response.status in GONE:
+            return removed(str(response.status))
         if not is_petition_url(response.final_url):
             host = (urlsplit(response.final_url).hostname or "").lower()
             if host.endswith("campact.de"):
-                return _removed("redirected to the home page")
+                return removed("redirected to the home page")
             raise NotThisPlatform(f"{response.url} ended at {response.final_url}, not on WeAct")
-        text = _decode(response)
+        text = decode(response)
         if json_step:
             found = reading.read_json(text)
             if found is None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aggregator_plugins.page_text import value_count
 from selectolax.lexbor import LexborHTMLParser
 
 from aggregator import LayoutChanged, Status, parse_count
@@ -38,15 +39,6 @@ class Reading:
     method: str = "json-api"
 
 
-def _count(value: Any) -> int | None:
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    try:
-        return parse_count(value).value
-    except LayoutChanged:
-        return None
-
-
 def controlshift_status(petition: Mapping[str, Any]) -> tuple[Status, str]:
     """ControlShift's two booleans: ended and successful -> victory; ended -> closed; else open."""
     ended, successful = petition.get("ended") is True, petition.get("successful") is True
@@ -69,7 +61,7 @@ def read_json(text: str) -> Reading | None:
     if not isinstance(petition, Mapping):
         raise LayoutChanged(f"the petition JSON is a {type(data).__name__}, not an object")
     for key in _COUNT_KEYS:
-        count = _count(petition.get(key))
+        count = value_count(petition.get(key))
         if count is not None:
             break
     else:
@@ -82,7 +74,7 @@ def read_json(text: str) -> Reading | None:
         status=status,
         raw_status=raw,
         title=title.strip() if isinstance(title, str) and title.strip() else None,
-        goal=_count(petition.get("goal")) or None,
+        goal=value_count(petition.get("goal")) or None,
         created_at=created if isinstance(created, str) else None,
     )
 
@@ -107,9 +99,9 @@ def _title(tree: LexborHTMLParser) -> str | None:
 def _data_signatures(tree: LexborHTMLParser) -> tuple[int, int | None] | None:
     """`[data-signatures]`: its value when numeric, else "N von M Unterschriften" in its text."""
     for node in tree.css("[data-signatures]"):
-        value = _count(node.attributes.get("data-signatures") or "")
+        value = value_count(node.attributes.get("data-signatures") or "")
         if value is not None:
-            goal = _count(node.attributes.get("data-goal") or "")
+            goal = value_count(node.attributes.get("data-goal") or "")
             return value, goal
         found = _OF_GOAL.search(_SPACES.sub(" ", node.text(separator=" ")))
         if found:
