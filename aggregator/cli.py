@@ -16,8 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .app import App
 from .cli_common import app_of, console, duration, errors, fail, report, reports_errors
-from .cli_platforms import demo, discover, parse, plugins
+from .cli_platforms import discover, parse, plugins
 from .config import load_settings
+from .demo import demo
 from .errors import AggregatorError
 from .following import Entry, follow, import_file, resolve
 from .pipeline import poll_many
@@ -28,6 +29,7 @@ from .scheduler import Scheduler
 from .store import PollRecord
 from .views import petition_detail, petitions_table
 from .web.server import serve, url_of
+from .web.users import user
 
 
 @click.group()
@@ -209,6 +211,7 @@ cli.add_command(record_command)
 for command in (discover, plugins, parse, demo):
     cli.add_command(command)
 cli.add_command(new_platform)
+cli.add_command(user)
 
 
 def _plugins_dir_from(argv: list[str]) -> str | None:

@@ -1,4 +1,4 @@
-"""`petitions` commands about platforms: plugins, parse, discover and the offline demo."""
+"""`petitions` commands about platforms: plugins, parse and discover."""
 
 from __future__ import annotations
 
@@ -140,14 +140,3 @@ def parse(
     click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
     if result.error is not None:
         fail(f"{file} cannot be read as a {platform.name} response: {result.error}")
-
-
-@click.command()
-@click.option("--rounds", default=4, show_default=True, help="How many polling rounds to run.")
-@click.option("--keep", type=click.Path(path_type=Path), help="Keep the demo database at this path.")
-@reports_errors
-def demo(rounds: int, keep: Path | None) -> None:
-    """Offline demo: replay recorded pages from a local server and poll them into a throwaway database."""
-    from .demo import run_demo
-
-    asyncio.run(run_demo(console, rounds=rounds, keep=keep))

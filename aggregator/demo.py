@@ -1,12 +1,19 @@
 """`petitions demo`: replay every platform's recorded pages from a local server, counts moving
-round after round, through the real fetcher, pipeline and storage, then summarise what was stored."""
+round after round, through the real fetcher, pipeline and storage, summarise what was stored, then
+serve the dashboard on 127.0.0.1 until Ctrl-C (`--no-serve` stops after the summary)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
+import signal
+import socket
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import click
 from rich import box
 from rich.console import Console
 from rich.markup import escape
@@ -14,7 +21,9 @@ from rich.table import Table
 
 from .app import App
 from .cases import RecordedCase, load_cases
-from .config import FetchSettings, PlatformSettings, Settings
+from .cli_common import console as stdout
+from .cli_common import reports_errors
+from .config import CampaignSettings, FetchSettings, PlatformSettings, Settings, WebSettings
 from .following import Entry, follow
 from .localserver import LocalServer
 from .pipeline import poll_many
@@ -24,6 +33,8 @@ from .testing_replay import poll_problem, serve_case
 
 #: recorded cases per platform replayed by the demo, at most
 CASES_PER_PLATFORM = 5
+#: the environment variable holding the demo dashboard's session secret (random per run)
+DEMO_SECRET = "PETITIONS_DEMO_SECRET"
 DEMO_ROBOTS = b"User-agent: *\nDisallow: /api-proxy/\nDisallow: /p/*/sign\n"
 
 
@@ -49,12 +60,63 @@ def _settings(folder: Path, server: LocalServer, registry: PlatformRegistry, hos
         contact="petitions demo (offline)",
         fetch=FetchSettings(host_overrides=server.overrides(*sorted(hosts)), retries=0),
         platforms={name: PlatformSettings(spacing=timedelta(0), concurrency=4) for name in registry.names()},
+        campaigns={"demo": CampaignSettings(title="Demo: every platform", description="all demo petitions")},
         source="demo settings",
     )
 
 
-async def run_demo(console: Console, rounds: int = 4, keep: Path | None = None) -> None:
-    """Serve, follow, poll `rounds` times and print what was collected."""
+def free_port(preferred: int) -> int:
+    """`preferred` when nothing listens on it on 127.0.0.1, else a free port."""
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise OSError("no free TCP port on 127.0.0.1")
+
+
+async def serve_dashboard(
+    console: Console, settings: Settings, port: int, stopping: asyncio.Event | None = None
+) -> None:
+    """Serve the demo database's dashboard on 127.0.0.1 until Ctrl-C (or `stopping` is set), with a
+    throwaway demo user."""
+    from .web.server import serve, url_of
+    from .web.users import add_user
+
+    os.environ.setdefault(DEMO_SECRET, secrets.token_urlsafe(32))
+    web = WebSettings(host="127.0.0.1", port=free_port(port), secret_env=DEMO_SECRET)
+    app = App.open(settings.model_copy(update={"web": web}))
+    password = secrets.token_urlsafe(12)
+    add_user(app.store.engine, "demo", password, app.clock.now(), replace=True)
+    signals = (signal.SIGINT, signal.SIGTERM) if stopping is None else ()
+    stopping = stopping or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in signals:
+        loop.add_signal_handler(sig, stopping.set)
+    console.print(
+        f"\nDashboard: {url_of(app)}  (sign in as demo / {password} to manage; Ctrl-C stops)",
+        highlight=False,
+        markup=False,
+    )
+    try:
+        await serve(app, stopping)
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+        await app.aclose()
+
+
+async def run_demo(
+    console: Console,
+    rounds: int = 4,
+    keep: Path | None = None,
+    serve: bool = False,
+    port: int = 8765,
+    stopping: asyncio.Event | None = None,
+) -> None:
+    """Serve, follow, poll `rounds` times, print what was collected, then serve the dashboard."""
     registry = PlatformRegistry.from_plugins(make_plugin_manager())
     chosen = _chosen(registry)
     server_round = [0]
@@ -100,6 +162,8 @@ async def run_demo(console: Console, rounds: int = 4, keep: Path | None = None) 
                 f'Database kept at {keep}: put database_url = "sqlite:///{keep}" in petitions.toml '
                 "and `petitions list` shows it."
             )
+        if serve:
+            await serve_dashboard(console, settings, port, stopping)
 
 
 def _summary(app: App) -> list[Table | str]:
@@ -137,3 +201,15 @@ def _summary(app: App) -> list[Table | str]:
             state.health if state else "new",
         )
     return [table, *notes]
+
+
+@click.command("demo")
+@click.option("--rounds", default=4, show_default=True, help="How many polling rounds to run.")
+@click.option("--keep", type=click.Path(path_type=Path), help="Keep the demo database at this path.")
+@click.option("--no-serve", is_flag=True, help="Exit after the summary instead of serving the dashboard.")
+@click.option("--port", default=8765, show_default=True, help="Dashboard port (another if it is taken).")
+@reports_errors
+def demo(rounds: int, keep: Path | None, no_serve: bool, port: int) -> None:
+    """Offline demo: replay recorded pages from a local server, poll them into a throwaway database,
+    then serve the dashboard on 127.0.0.1 until Ctrl-C."""
+    asyncio.run(run_demo(stdout, rounds=rounds, keep=keep, serve=not no_serve, port=port))

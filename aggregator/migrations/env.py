@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from aggregator import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from aggregator.web import user_table  # noqa: F401  (the user table of the dashboard)
 
 connection = context.config.attributes.get("connection")
 if connection is None:
