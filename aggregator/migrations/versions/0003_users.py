@@ -1,6 +1,6 @@
 """Users who may sign in to the dashboard to manage petitions (argon2 password hashes only).
 
-Revision ID: 0004
+Revision ID: 0003
 Revises: 0002
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 import aggregator.tables
 
-revision = "0004"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
