@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import EllipsisType
 from typing import Any
 
 import sqlalchemy as sa
@@ -121,6 +122,47 @@ class Store(StoreReads):
                 session.add(PetitionTag(petition_id=petition.id, tag=tag))
             session.commit()
             return petition, created
+
+    def update_petition(
+        self,
+        petition_id: int,
+        now: datetime,
+        *,
+        tags: Iterable[str] | None = None,
+        interval: timedelta | EllipsisType | None = ...,
+        paused: bool | None = None,
+        archived: bool | None = None,
+        check_by: datetime | None = None,
+    ) -> Petition | None:
+        """Change what the user manages on a petition (None or `...`: leave it). Resuming a paused or
+        archived petition makes it due now; `check_by` brings the next check no later than that."""
+        with self.session() as session:
+            petition = session.get(Petition, petition_id)
+            if petition is None:
+                return None
+            if interval is not ...:
+                petition.interval_seconds = int(interval.total_seconds()) if interval else None
+            for flag, value in (("paused", paused), ("archived", archived)):
+                if value is not None:
+                    if getattr(petition, flag) and not value:
+                        petition.next_check_at = now
+                    setattr(petition, flag, value)
+            if check_by is not None:
+                petition.next_check_at = min(petition.next_check_at, check_by)
+            if tags is not None:
+                wanted = {t.strip() for t in tags if t.strip()}
+                session.execute(
+                    sa.delete(PetitionTag).where(
+                        col(PetitionTag.petition_id) == petition_id, col(PetitionTag.tag).not_in(wanted)
+                    )
+                )
+                have = set(
+                    session.exec(select(PetitionTag.tag).where(PetitionTag.petition_id == petition_id))
+                )
+                session.add_all(PetitionTag(petition_id=petition_id, tag=t) for t in sorted(wanted - have))
+            session.add(petition)
+            session.commit()
+            return petition
 
     def mark_due(self, petition_ids: Sequence[int] | None, now: datetime) -> int:
         """Make petitions due now (all active ones when no ids are given)."""

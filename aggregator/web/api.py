@@ -5,16 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from sqlmodel import col
 
 from .. import series
 from ..app import App
 from ..config import parse_duration
 from ..following import Entry, follow
-from ..tables import Petition, PetitionTag
 from . import csv_export
 from .api_models import (
     ERRORS,
@@ -220,28 +217,24 @@ def change_petition(
     """Change a petition's tags, interval, paused or archived; resuming makes it due now."""
     app = _app(request)
     now, given, warnings = app.clock.now(), body.model_fields_set, []
-    with app.store.session() as session:
-        petition = session.get(Petition, petition_id)
-        if petition is None:
-            raise HTTPException(404, f"no petition with id {petition_id} is followed")
-        if "interval" in given:
-            interval = parse_duration(body.interval) if body.interval else None
-            petition.interval_seconds = int(interval.total_seconds()) if interval else None
-            warnings += _interval_warnings(app, petition.platform, interval)
-            if petition.platform in app.registry.names():
-                every = app.interval(app.registry.get(petition.platform), interval, stretched=False)
-                petition.next_check_at = min(petition.next_check_at, now + every)
-        for flag in ("paused", "archived"):
-            value = getattr(body, flag)
-            if value is not None:
-                if getattr(petition, flag) and not value:
-                    petition.next_check_at = now
-                setattr(petition, flag, value)
-        if body.tags is not None:
-            session.execute(sa.delete(PetitionTag).where(col(PetitionTag.petition_id) == petition_id))
-            session.add_all(PetitionTag(petition_id=petition_id, tag=tag) for tag in _tags(body.tags))
-        session.add(petition)
-        session.commit()
+    found = app.store.find(petition_id)
+    if found is None:
+        raise HTTPException(404, f"no petition with id {petition_id} is followed")
+    interval, check_by = ..., None
+    if "interval" in given:
+        interval = parse_duration(body.interval) if body.interval else None
+        warnings += _interval_warnings(app, found.platform, interval)
+        if found.platform in app.registry.names():
+            check_by = now + app.interval(app.registry.get(found.platform), interval, stretched=False)
+    app.store.update_petition(
+        petition_id,
+        now,
+        tags=_tags(body.tags) if body.tags is not None else None,
+        interval=interval,
+        paused=body.paused,
+        archived=body.archived,
+        check_by=check_by,
+    )
     return Patched(petition=PetitionRow.model_validate(_row(app, petition_id)), warnings=warnings)
 
 

@@ -8,15 +8,13 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import col, select
 
 from ..app import App
 from ..config import parse_duration
 from ..following import Entry, follow
-from ..tables import Petition, PetitionTag
+from ..tables import Petition
 from .auth import aggregator_of, render, require_page_writer, safe_next
 
 PAGE_SIZE = 100
@@ -177,14 +175,8 @@ def _done(back: str, word: str) -> RedirectResponse:
 
 
 def _change(app: App, petition_id: int, **values: Any) -> None:
-    with app.store.session() as session:
-        found = session.get(Petition, petition_id)
-        if found is None:
-            raise HTTPException(404, f"no petition #{petition_id}")
-        for name, value in values.items():
-            setattr(found, name, value)
-        session.add(found)
-        session.commit()
+    if app.store.update_petition(petition_id, app.clock.now(), **values) is None:
+        raise HTTPException(404, f"no petition #{petition_id}")
 
 
 @router.post("/manage/{petition_id}/edit")
@@ -201,17 +193,7 @@ def edit(
         every = parse_duration(interval.strip()) if interval.strip() else None
     except ValueError as exc:
         return _manage_page(request, f"#{petition_id}: {exc}")
-    _change(app, petition_id, interval_seconds=int(every.total_seconds()) if every else None)
-    wanted = set(_split_tags(tags))
-    with app.store.session() as session:
-        have = set(session.exec(select(PetitionTag.tag).where(PetitionTag.petition_id == petition_id)))
-        session.execute(
-            sa.delete(PetitionTag).where(
-                col(PetitionTag.petition_id) == petition_id, col(PetitionTag.tag).in_(have - wanted)
-            )
-        )
-        session.add_all(PetitionTag(petition_id=petition_id, tag=t) for t in sorted(wanted - have))
-        session.commit()
+    _change(app, petition_id, interval=every, tags=_split_tags(tags))
     return _done(back, "saved")
 
 
@@ -225,7 +207,7 @@ def pause(
 ) -> Response:
     app = aggregator_of(request)
     stop = paused == "1"
-    _change(app, petition_id, paused=stop, **({} if stop else {"next_check_at": app.clock.now()}))
+    _change(app, petition_id, paused=stop)
     return _done(back, "paused" if stop else "resumed")
 
 
@@ -239,5 +221,5 @@ def archive(
 ) -> Response:
     app = aggregator_of(request)
     stop = archived == "1"
-    _change(app, petition_id, archived=stop, **({} if stop else {"next_check_at": app.clock.now()}))
+    _change(app, petition_id, archived=stop)
     return _done(back, "archived" if stop else "restored")
