@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 import sqlalchemy as sa
 
-from aggregator import series
+from aggregator import campaigns, series
 from aggregator.database import make_engine
 from aggregator.milestones import Milestone, candidates, project
 from aggregator.store import Store
@@ -174,7 +174,7 @@ def test_campaign_totals_are_an_upper_bound_per_platform(store):
         pid = add(store, str(number), platform=platform, tags=["climate"])
         observe(store, pid, hourly(NOW - 2 * DAY, 49, 1_000 * (number + 1), 2))
     observe(store, add(store, "other"), hourly(NOW - 2 * DAY, 49, 50_000, 1))
-    total = series.campaign_totals(store, "climate", NOW)
+    total = campaigns.campaign_totals(store, "climate", NOW)
     assert total.upper_bound and total.petitions == 3 and total.platforms == ["change-org", "uk-parliament"]
     assert total.supporters == 6_000 + 3 * 96 and total.change_24h == 3 * 48 and total.rate_per_hour == 6.0
     assert [(t.label, t.petitions, t.supporters) for t in total.by_platform] == [

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
-from .. import series
+from .. import campaigns, series
 from ..app import App
 from ..config import parse_duration
 from ..following import Entry, follow
@@ -158,15 +158,15 @@ def petition_series_csv(
     return _csv(csv_export.series_csv(found), f"petition-{petition_id}-series.csv")
 
 
-def _campaign(app: App, tag: str, rows: list[series.OverviewRow]) -> series.CampaignTotal:
+def _campaign(app: App, tag: str, rows: list[series.OverviewRow]) -> campaigns.CampaignTotal:
     settings = app.settings.campaigns[tag]
-    found = series.campaign_totals(app.store, tag, app.clock.now(), rows)
+    found = campaigns.campaign_totals(app.store, tag, app.clock.now(), rows)
     found.title, found.description = settings.title or tag, settings.description
     return found
 
 
 @router.get("/campaigns", response_model=list[CampaignOut])
-def list_campaigns(request: Request) -> list[series.CampaignTotal]:
+def list_campaigns(request: Request) -> list[campaigns.CampaignTotal]:
     """Every campaign declared in the config, with its upper-bound total and per-platform rows."""
     app = _app(request)
     rows = series.overview_rows(app.store, app.clock.now()) if app.settings.campaigns else []

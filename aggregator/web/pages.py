@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import col
 
-from .. import series
+from .. import campaigns, series
 from ..app import App
 from ..tables import Observation, Petition, PetitionTag
 from ..vocabulary import Health, Status
@@ -216,7 +216,7 @@ def _campaigns(app: App, now: datetime, rows: list[series.OverviewRow] | None = 
     """Each declared campaign's totals (from the overview rows when given), titled from the config."""
     return [
         dataclasses.replace(
-            series.campaign_totals(app.store, tag, now, rows),
+            campaigns.campaign_totals(app.store, tag, now, rows),
             title=settings.title or tag,
             description=settings.description,
         )
@@ -232,7 +232,7 @@ def campaign(request: Request, tag: str) -> Response:
         return _not_found(request, f"No campaign is declared with the tag {tag!r}.")
     now = app.clock.now()
     rows = sorted(series.overview_rows(app.store, now, tag=tag), key=lambda r: -(r.supporters or 0))
-    total = series.campaign_totals(app.store, tag, now, rows)
+    total = campaigns.campaign_totals(app.store, tag, now, rows)
     total = dataclasses.replace(total, title=settings.title or tag, description=settings.description)
     chart: dict[str, Any] = {"series": [], "total": "Combined total (upper bound)"}
     for row in rows:
