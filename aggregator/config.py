@@ -129,7 +129,7 @@ class PlatformSettings(_Section):
         return found
 
 
-_COUNT_SOURCES = ("count_css", "count_regex", "count_json", "count_jsonld")
+COUNT_SOURCES = ("count_css", "count_regex", "count_json", "count_jsonld")
 _STATUSES = ("pending", "open", "closed", "victory", "rejected", "removed", "unknown")
 
 
@@ -170,13 +170,13 @@ class ExtractorSettings(_Section):
         for word, status in self.status_map.items():
             if status not in _STATUSES:
                 raise ValueError(f"status_map[{word!r}] = {status!r}: use one of {', '.join(_STATUSES)}")
-        given = [name for name in _COUNT_SOURCES if getattr(self, name)]
+        given = [name for name in COUNT_SOURCES if getattr(self, name)]
         if self.platform == "signature-list":
             if not self.rows_css:
                 raise ValueError("a signature-list extractor needs rows_css (one element per signer)")
         elif len(given) != 1:
             raise ValueError(
-                f"give exactly one of {', '.join(_COUNT_SOURCES)} (got {', '.join(given) or 'none'})"
+                f"give exactly one of {', '.join(COUNT_SOURCES)} (got {', '.join(given) or 'none'})"
             )
 
 

@@ -127,8 +127,8 @@ def test_parse_without_an_extractor_says_what_to_configure():
         ({"platform": "generic"}, "exactly one of"),
         ({"platform": "generic", "count_css": ".a", "count_regex": "(1)"}, "exactly one of"),
         ({"platform": "generic", "count_regex": "(unclosed"}, "not a valid regular expression"),
-        ({"platform": "generic", "count_css": ".a", "status_map": {"x": "won"}}, "is not a status"),
-        ({"platform": "generic", "count_css": 7}, "must be text"),
+        ({"platform": "generic", "count_css": ".a", "status_map": {"x": "won"}}, "status_map.*won.*use one of"),
+        ({"platform": "generic", "count_css": 7}, "count_css: Input should be a valid string"),
     ],
 )
 def test_unusable_extractors_are_refused(ext, message):
