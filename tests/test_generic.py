@@ -127,7 +127,10 @@ def test_parse_without_an_extractor_says_what_to_configure():
         ({"platform": "generic"}, "exactly one of"),
         ({"platform": "generic", "count_css": ".a", "count_regex": "(1)"}, "exactly one of"),
         ({"platform": "generic", "count_regex": "(unclosed"}, "not a valid regular expression"),
-        ({"platform": "generic", "count_css": ".a", "status_map": {"x": "won"}}, "status_map.*won.*use one of"),
+        (
+            {"platform": "generic", "count_css": ".a", "status_map": {"x": "won"}},
+            "status_map.*won.*use one of",
+        ),
         ({"platform": "generic", "count_css": 7}, "count_css: Input should be a valid string"),
     ],
 )
