@@ -5,6 +5,7 @@ serve the dashboard on 127.0.0.1 until Ctrl-C (`--no-serve` stops after the summ
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import signal
@@ -117,6 +118,8 @@ async def run_demo(
     stopping: asyncio.Event | None = None,
 ) -> None:
     """Serve, follow, poll `rounds` times, print what was collected, then serve the dashboard."""
+    # the summary reports every petition's health; per-poll warnings would only repeat it
+    logging.getLogger("aggregator.pipeline").setLevel(logging.ERROR)
     registry = PlatformRegistry.from_plugins(make_plugin_manager())
     chosen = _chosen(registry)
     server_round = [0]
