@@ -19,6 +19,7 @@ from .cli_common import app_of, console, duration, errors, fail, report, reports
 from .cli_platforms import discover, parse, plugins
 from .config import load_settings
 from .demo import demo
+from .digest.cli import digest
 from .errors import AggregatorError
 from .following import Entry, follow, import_file, resolve
 from .pipeline import poll_many
@@ -212,6 +213,7 @@ for command in (discover, plugins, parse, demo):
     cli.add_command(command)
 cli.add_command(new_platform)
 cli.add_command(user)
+cli.add_command(digest)
 
 
 def _plugins_dir_from(argv: list[str]) -> str | None:

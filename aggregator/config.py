@@ -9,6 +9,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -105,6 +106,23 @@ class CampaignSettings(_Section):
     description: str = ""
 
 
+class GroupSettings(_Section):
+    """A recipient group: the tags that select its petitions (none: all), its recipients and its time."""
+
+    tags: list[str] = []
+    recipients: list[str] = []
+    time: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    timezone: str = "Europe/London"
+
+    def model_post_init(self, __context: Any) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"timezone {self.timezone!r} is not a time zone name such as Europe/London"
+            ) from None
+
+
 class PlatformSettings(_Section):
     """Per-platform options; `concurrency` and `spacing` replace the platform's own per-host budget."""
 
@@ -193,6 +211,8 @@ class Settings(_Section):
     web: WebSettings = WebSettings()
     #: campaigns by tag name
     campaigns: dict[str, CampaignSettings] = {}
+    #: digest recipient groups by name (none: one implicit group "all")
+    groups: dict[str, GroupSettings] = {}
     source: str = Field("built-in defaults", exclude=True)
 
     def user_agent(self, version: str) -> str:

@@ -77,10 +77,22 @@ def test_example_extractors_are_valid_when_uncommented(tmp_path):
     import re
 
     text = EXAMPLE.read_text()
-    block = text[text.index("# [extractors.fofg]") :]
+    block = text[text.index("# [extractors.fofg]") : text.index("# Digest recipient groups")]
     lines = [line[2:] for line in block.splitlines() if re.match(r"^# (\[extractors\.|[a-z_]+ = )", line)]
     path = tmp_path / "extractors.toml"
     path.write_text("\n".join(lines) + "\n")
     settings = load_settings(str(path))
     assert set(settings.extractors) == {"fofg", "ifjc"}
     assert settings.host_map() == {"petition.fofg.org.uk": "generic", "ifjc.org": "signature-list"}
+
+
+def test_digest_groups_are_validated(tmp_path):
+    path = tmp_path / "groups.toml"
+    path.write_text('[groups.team]\ntags = ["nhs"]\ntime = "8am"\n')
+    with pytest.raises(ConfigError, match=r"line 3: groups\.team\.time"):
+        load_settings(str(path))
+    path.write_text('[groups.team]\ntimezone = "Mars/Olympus"\n')
+    with pytest.raises(ConfigError, match="Mars/Olympus' is not a time zone name"):
+        load_settings(str(path))
+    path.write_text('[groups.team]\ntags = ["nhs"]\ntimezone = "America/Toronto"\n')
+    assert load_settings(str(path)).groups["team"].tags == ["nhs"]

@@ -1,0 +1,1 @@
+"""The daily digest: per-group content, plain-text and HTML rendering, and the `digest` command."""
