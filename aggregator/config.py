@@ -198,6 +198,23 @@ class ExtractorSettings(_Section):
             )
 
 
+class MailSettings(_Section):
+    """The SMTP server that sends digests (`petitions digest --send`); password from the environment."""
+
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535)
+    #: "starttls" (upgrade a plain connection, usually port 587), "ssl" (TLS from the start, usually 465)
+    #: or "none" (no encryption: only for a relay on the same machine)
+    security: str = Field("starttls", pattern="^(starttls|ssl|none)$")
+    #: the login name; empty: do not authenticate
+    username: str = ""
+    #: the NAME of the environment variable holding the password (never the password itself)
+    password_env: str = ""
+    #: the From address, e.g. "Petition digest <digest@example.org>"
+    sender: str = ""
+    timeout: Duration = timedelta(seconds=30)
+
+
 class Settings(_Section):
     database_url: str = "sqlite:///petitions.db"
     contact: str = ""
@@ -213,6 +230,7 @@ class Settings(_Section):
     campaigns: dict[str, CampaignSettings] = {}
     #: digest recipient groups by name (none: one implicit group "all")
     groups: dict[str, GroupSettings] = {}
+    mail: MailSettings = MailSettings()
     source: str = Field("built-in defaults", exclude=True)
 
     def user_agent(self, version: str) -> str:
