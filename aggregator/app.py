@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -74,6 +75,12 @@ class App:
         chosen = requested or options.interval or self.settings.schedule.default_interval
         chosen = max(chosen, platform.min_interval)
         return chosen * self.stretch.get(platform.name, 1.0) if stretched else chosen
+
+    def thresholds(self, platform_name: str) -> Mapping[str, int]:
+        """A platform's own milestones (none for a platform no longer loaded)."""
+        if platform_name not in self.registry.names():
+            return {}
+        return self.registry.get(platform_name).thresholds
 
     async def aclose(self) -> None:
         """Close the HTTP client and the database pool."""

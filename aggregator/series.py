@@ -337,19 +337,6 @@ def petition_stats(store: Store, petition_id: int, now: datetime) -> OverviewRow
 # -- milestones ----------------------------------------------------------------------------------
 
 
-def _thresholds(platform: str, given: Mapping[str, int] | None) -> Mapping[str, int]:
-    """The platform's thresholds: as given, else from the installed plugins (none if not installed)."""
-    if given is not None:
-        return given
-    from .errors import UnsupportedURL
-    from .plugins import platform_by_name
-
-    try:
-        return platform_by_name(platform).thresholds
-    except UnsupportedURL:
-        return {}
-
-
 def _latest(connection: sa.Connection, petition_id: int, now: datetime | None, days: int = 0) -> Any:
     """The petition, its latest count and goal, and the counts in force 0..`days` days before now."""
     daily = (row_at(now - DAY * k if now else None, "supporters").label(f"day{k}") for k in range(days + 1))
@@ -359,25 +346,25 @@ def _latest(connection: sa.Connection, petition_id: int, now: datetime | None, d
 
 
 def milestones(
-    store: Store, petition_id: int, now: datetime | None = None, thresholds: Mapping[str, int] | None = None
+    store: Store, petition_id: int, now: datetime | None, thresholds: Mapping[str, int]
 ) -> list[Milestone]:
     """A petition's milestones, to mark on its chart."""
     with store.engine.connect() as connection:
         row = _latest(connection, petition_id, now)
     if row is None:
         return []
-    return candidates(row, _thresholds(row.platform, thresholds))
+    return candidates(row, thresholds)
 
 
 def next_milestone(
-    store: Store, petition_id: int, now: datetime, thresholds: Mapping[str, int] | None = None
+    store: Store, petition_id: int, now: datetime, thresholds: Mapping[str, int]
 ) -> Projection | None:
     """The smallest milestone above the latest count, projected from the last 7 days' paces."""
     with store.engine.connect() as connection:
         row = _latest(connection, petition_id, now, days=7)
     if row is None or row.supporters is None:
         return None
-    levels = candidates(row, _thresholds(row.platform, thresholds))
+    levels = candidates(row, thresholds)
     ahead = next(m for m in levels if m.value > row.supporters)  # the round-number ladder never ends
     if row.status not in COLLECTING:
         note = f"the petition is {row.status}: no projection"

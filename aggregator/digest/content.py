@@ -153,10 +153,6 @@ def selected(rows: list[OverviewRow], group: GroupSettings) -> list[OverviewRow]
     return [row for row in rows if wanted & set(row.tags)]
 
 
-def _thresholds(app: App, platform: str) -> Mapping[str, int]:
-    return app.registry.get(platform).thresholds if platform in app.registry.names() else {}
-
-
 def build_digest(
     app: App,
     group_name: str,
@@ -185,7 +181,7 @@ def build_digest(
     crossed: list[MilestoneCrossed] = []
     ahead: list[MilestoneAhead] = []
     for row in rows:
-        thresholds = _thresholds(app, row.platform)
+        thresholds = app.thresholds(row.platform)
         crossed += _crossed(app, refs[row.id], row, now, thresholds)
         projection = next_milestone(store, row.id, now, thresholds) if row.supporters is not None else None
         if (

@@ -95,7 +95,7 @@ def petition_detail(request: Request, petition_id: PetitionId) -> dict[str, Any]
     row, now, store = _row(app, petition_id), app.clock.now(), app.store
     petition = store.find(petition_id)
     assert petition is not None
-    thresholds = app.registry.get(row.platform).thresholds if row.platform in app.registry.names() else {}
+    thresholds = app.thresholds(row.platform)
     fetch = store.fetch_states([petition_id]).get(petition_id)
     health = FetchHealth.model_validate(fetch) if fetch else None
     if health is not None and fetch is not None and fetch.last_ok_at is not None:

@@ -267,8 +267,9 @@ def petition(request: Request, petition_id: int) -> Response:
         "t": [int(p.at.timestamp()) for p in found_series.points],
         "v": [p.supporters for p in found_series.points],
     }
-    milestone = series.next_milestone(store, petition_id, now)
-    marks = series.milestones(store, petition_id, now)
+    thresholds = app.thresholds(found.platform)
+    milestone = series.next_milestone(store, petition_id, now, thresholds)
+    marks = series.milestones(store, petition_id, now, thresholds)
     chart = {
         "series": [{"label": "Supporters", **points}],
         # zoomed in, the chart asks the API for the window at full detail when this was downsampled
